@@ -1,0 +1,1 @@
+"""Tally's chat front ends (Slack now, Teams later) and the `tally` command line."""

@@ -1,0 +1,49 @@
+"""Plain-text formatting of numbers, days and lists, shared by every front end."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+
+def points(value: Decimal) -> str:
+    """`Decimal('42.00')` → "42 pts"; keeps decimals only where they mean something."""
+    number = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return f"{number:,} pts"
+
+
+def percent(fraction: Decimal | None) -> str:
+    """`Decimal('0.9')` → "90 %"; None → "no data"."""
+    if fraction is None:
+        return "no data"
+    return f"{(fraction * 100).quantize(Decimal(1)):,} %"
+
+
+def quantity(value: Decimal | int) -> str:
+    """A count or target with thousands separators and no needless decimals."""
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number.normalize():,}"
+
+
+def day(value: date) -> str:
+    """`date(2026, 11, 26)` → "Thu 26 Nov"."""
+    return f"{value:%a} {value.day} {value:%b}"
+
+
+def relative_day(value: date, today: date) -> str:
+    """ "today", "yesterday" or e.g. "Mon 23 Nov", as seen from `today`."""
+    if value == today:
+        return f"today ({day(value)})"
+    if value == today - timedelta(days=1):
+        return f"yesterday ({day(value)})"
+    return day(value)
+
+
+def join_words(words: Sequence[str]) -> str:
+    """["a"] → "a"; ["a", "b", "c"] → "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"

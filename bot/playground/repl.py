@@ -1,0 +1,50 @@
+"""Feeding lines to a Playground: from a prompt, a script file, or the built-in demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
+
+from bot.playground.session import HELP, Playground
+
+DEMO = """\
+# Alice (New York) and Bob (London) log their morning.
+@alice /log 12 dials 3 meetings
+@bob /log 40 calls, 2 mtgs #newpitch
+# A typo gets a hint, and nothing is stored.
+@alice /log 5 dails
+# Alice logs 20 dials by mistake and presses Undo.
+@alice /log 20 dials
+@alice click Undo
+@alice /scorecard
+# Bob backdates yesterday's talk time, then checks his card.
+@bob /log 45 min talk yesterday
+@bob /scorecard
+@alice home
+"""
+
+
+def play_script(playground: Playground, lines: Iterable[str], out: TextIO) -> None:
+    """Play each line, echoing it (comments included) before its output."""
+    for raw in lines:
+        line = raw.rstrip("\n")
+        if not line.strip():
+            continue
+        print(line if line.lstrip().startswith("#") else f"> {line}", file=out)
+        for output in playground.run_line(line):
+            print(output, file=out)
+        out.flush()
+
+
+def interact(playground: Playground, stdin: TextIO, out: TextIO) -> None:
+    """A prompt: read a line, play it, until `quit` or end of input."""
+    print("Tally playground: the real app, a pretend Slack. Type `help`, or `quit` to leave.", file=out)
+    print(HELP, file=out)
+    while True:
+        print("tally> ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line or line.strip().lower() in ("quit", "exit", "q"):
+            print(file=out)
+            return
+        for output in playground.run_line(line):
+            print(output, file=out)

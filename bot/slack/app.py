@@ -1,0 +1,60 @@
+"""build_app: the Bolt app with Tally's listeners, its dependencies and one error handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from bot.slack.errors import handle_error
+from bot.slack.listeners import register_listeners
+from bot.slack.runtime import Runtime
+
+
+def build_app(
+    *,
+    runtime: Runtime,
+    bot_token: str | None,
+    signing_secret: str | None,
+    slack_api_url: str,
+    process_before_response: bool = False,
+) -> App:
+    """Build Tally's Bolt app.
+
+    Args:
+        runtime: sessions, clock and defaults handed to every listener.
+        bot_token: the xoxb- token; the app checks it once with auth.test.
+        signing_secret: verifies HTTP requests (unused in Socket Mode, where Slack does not sign).
+        slack_api_url: base URL of the Slack Web API; tests and the playground point it at a local fake.
+        process_before_response: hold each HTTP response until its listener finishes (the playground uses
+            this so every reply has arrived when a request returns); the default acks first, as Slack wants.
+    """
+    client = WebClient(
+        token=bot_token,
+        base_url=slack_api_url,
+        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+    app = App(
+        client=client,
+        signing_secret=signing_secret or "",
+        process_before_response=process_before_response,
+        token_verification_enabled=bool(bot_token),
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    app.use(_provide(runtime))
+    app.error(handle_error)
+    register_listeners(app)
+    return app
+
+
+def _provide(runtime: Runtime) -> Callable[[BoltContext, Callable[[], None]], None]:
+    # Listeners receive `runtime` by name (Bolt injects context values). No session is opened here: Bolt's
+    # next() returns before the listener runs, so a `with` here would close the session too early.
+    def provide_runtime(context: BoltContext, next: Callable[[], None]) -> None:
+        context["runtime"] = runtime
+        next()
+
+    return provide_runtime

@@ -1,0 +1,11 @@
+"""action_id, block_id and callback_id values shared by builders and listeners."""
+
+UNDO_LOG = "undo_log"
+OPEN_LOG_FORM = "open_log_form"
+LOG_FORM = "log_form"
+METRIC_BLOCK_PREFIX = "metric:"
+METRIC_INPUT = "quantity"
+DAY_BLOCK = "day"
+DAY_INPUT = "day_picker"
+TAGS_BLOCK = "tags"
+TAGS_INPUT = "tags_input"

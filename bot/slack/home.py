@@ -1,0 +1,30 @@
+"""Publishing the App Home tab."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.blocks.home import build_home_view
+from bot.slack.runtime import Runtime
+from metrics.records import RepContext
+from metrics.services import scorecards
+
+logger = logging.getLogger(__name__)
+
+
+def publish_home(client: WebClient, runtime: Runtime, rep: RepContext, user_id: str, now: datetime) -> None:
+    """Publish the rep's scorecard to their Home tab.
+
+    A failure is logged, not raised: this runs after a log was saved and confirmed, and a Home tab that could
+    not be refreshed must never turn that success into an error reply.
+    """
+    with runtime.sessions.begin() as session:
+        card = scorecards.scorecard(session, rep=rep, now=now)
+    try:
+        client.views_publish(user_id=user_id, view=build_home_view(card, now))
+    except SlackApiError as error:
+        logger.warning("views.publish failed for %s: %s", user_id, error.response.get("error"))

@@ -1,0 +1,15 @@
+"""Button presses."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.blocks import ids
+from bot.slack.listeners.actions.log_form import handle_open_log_form
+from bot.slack.listeners.actions.undo import handle_undo
+
+
+def register(app: App) -> None:
+    """Attach every action listener."""
+    app.action(ids.UNDO_LOG)(handle_undo)
+    app.action(ids.OPEN_LOG_FORM)(handle_open_log_form)

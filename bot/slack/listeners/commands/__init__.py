@@ -1,0 +1,24 @@
+"""Slash commands. `COMMANDS` is the one list: manifest.yml must name exactly these (a test checks)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App
+
+from bot.slack.listeners.commands.log import handle_log
+from bot.slack.listeners.commands.scorecard import handle_scorecard
+from bot.slack.listeners.commands.tally import handle_tally
+
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "/log": handle_log,
+    "/scorecard": handle_scorecard,
+    "/tally": handle_tally,
+}
+
+
+def register(app: App) -> None:
+    """Attach every slash command."""
+    for name, handler in COMMANDS.items():
+        app.command(name)(handler)

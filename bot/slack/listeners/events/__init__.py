@@ -1,0 +1,12 @@
+"""Events API subscriptions."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.listeners.events.app_home import handle_app_home_opened
+
+
+def register(app: App) -> None:
+    """Attach every event listener."""
+    app.event("app_home_opened")(handle_app_home_opened)

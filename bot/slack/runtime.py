@@ -1,0 +1,39 @@
+"""What every listener needs besides the request: sessions, the clock, and workspace defaults.
+
+Built once by the composition root and put into each request's context by a middleware, so listeners receive it
+as an argument named `runtime` (Bolt injects context values by name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from metrics.records import Platform, WorkspaceDefaults
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The current instant, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """Dependencies of the Slack listeners.
+
+    Attributes:
+        sessions: opens one transaction per request.
+        defaults: settings for a workspace seen for the first time.
+        clock: returns the current instant; tests and the playground may pass their own.
+        source: what ledger rows written through this app are marked as coming from.
+    """
+
+    sessions: sessionmaker[Session]
+    defaults: WorkspaceDefaults
+    clock: Clock = system_clock
+    source: Platform = Platform.SLACK

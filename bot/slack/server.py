@@ -1,0 +1,43 @@
+"""Serving the Bolt app over HTTP at /slack/events with a threaded WSGI server from the standard library.
+
+Bolt's own `app.start()` is a single-threaded development server; this serves each request on its own thread
+through Bolt's WSGI adapter, the same adapter a production WSGI server such as gunicorn uses.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+logger = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class _LoggingHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s %s", self.address_string(), format % args)
+
+
+def make_http_server(app: App, host: str, port: int) -> WSGIServer:
+    """A server for `app` on host:port (port 0 picks a free one; read it from `server.server_port`)."""
+    return make_server(
+        host, port, SlackRequestHandler(app, path=EVENTS_PATH), _ThreadingWSGIServer, handler_class=_LoggingHandler
+    )
+
+
+def serve_in_background(server: WSGIServer) -> threading.Thread:
+    """Start `server.serve_forever()` on a daemon thread (for the playground and tests)."""
+    thread = threading.Thread(target=server.serve_forever, name="tally-http", daemon=True)
+    thread.start()
+    return thread

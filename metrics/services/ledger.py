@@ -1,0 +1,195 @@
+"""The ledger: log activity, undo a log, reverse one row. Append-only: nothing is updated or deleted."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from metrics import queries, rules
+from metrics.errors import UnknownLog, UsageError
+from metrics.models import Entry
+from metrics.periods import local_date, zone
+from metrics.records import LogItem, LogReceipt, LogRequest, MetricSpec, MetricTotal, Platform, RepContext, UndoReceipt
+
+
+def log_activity(
+    session: Session,
+    *,
+    rep: RepContext,
+    request: LogRequest,
+    source: Platform,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> LogReceipt:
+    """Write one ledger row per metric of `request`, for the rep, on the request's local day.
+
+    The same metric named twice is summed. A request carrying an idempotency key that was seen before writes
+    nothing and returns the first request's receipt (with `duplicate=True`), so a retried or double-clicked
+    request is counted once.
+
+    Raises:
+        UsageError: a metric the workspace does not have, or no items at all.
+        InvalidActivity: a quantity out of range, a future day, a day beyond the backdating window, or a day
+            total over the metric's cap.
+    """
+    if idempotency_key is not None and (
+        earlier := queries.entries_with_key(session, rep.workspace_id, idempotency_key)
+    ):
+        return _receipt_for(session, rep, earlier, duplicate=True)
+    ids = _metric_ids(session, rep)
+    items = _merged(request.items)
+    _check(session, rep, ids, items, request.day, now)
+    batch_id = uuid.uuid4().hex
+    tag = ",".join(request.tags)[:200] or None
+    try:
+        with session.begin_nested():
+            session.add_all(
+                Entry(
+                    workspace_id=rep.workspace_id,
+                    rep_id=rep.rep_id,
+                    metric_id=ids[item.metric_key],
+                    quantity=item.quantity,
+                    local_day=request.day,
+                    created_at=now,
+                    source=source,
+                    batch_id=batch_id,
+                    idempotency_key=idempotency_key,
+                    tag=tag,
+                )
+                for item in items
+            )
+    except IntegrityError:
+        # The same request raced us in another worker and won: answer as it did.
+        if idempotency_key is None:
+            raise
+        return _receipt_for(session, rep, queries.entries_with_key(session, rep.workspace_id, idempotency_key), True)
+    return _receipt_for(session, rep, queries.entries_in_batch(session, rep.workspace_id, batch_id))
+
+
+def undo_log(session: Session, *, rep: RepContext, batch_id: str, source: Platform, now: datetime) -> UndoReceipt:
+    """Reverse every row of one of the rep's logs, once.
+
+    Returns a receipt with `already_undone=True` (and writes nothing) if the log was reversed before.
+
+    Raises:
+        UnknownLog: no such log in this workspace, or it belongs to someone else.
+    """
+    rows = queries.batch_entries(session, rep.workspace_id, batch_id)
+    if not rows or any(entry.rep_id != rep.rep_id for entry, _ in rows):
+        raise UnknownLog("I couldn't find that log among yours, so nothing was undone.")
+    specs = _specs_by_id(session, rep)
+    open_rows = [entry for entry, reversed_ in rows if not reversed_]
+    reversed_items = tuple(_total(specs[entry.metric_id], entry.quantity) for entry, _ in rows)
+    if not open_rows:
+        return UndoReceipt(batch_id=batch_id, day=rows[0][0].local_day, items=reversed_items, already_undone=True)
+    try:
+        with session.begin_nested():
+            _write_reversals(session, open_rows, source, now)
+    except IntegrityError:
+        # A concurrent undo of the same log got there first (reverses_id is unique).
+        return UndoReceipt(batch_id=batch_id, day=rows[0][0].local_day, items=reversed_items, already_undone=True)
+    return UndoReceipt(batch_id=batch_id, day=rows[0][0].local_day, items=reversed_items)
+
+
+def undo_last(session: Session, *, rep: RepContext, source: Platform, now: datetime) -> UndoReceipt:
+    """Reverse the rep's most recent log that has not been undone yet.
+
+    Raises:
+        UnknownLog: the rep has nothing left to undo.
+    """
+    batch_id = queries.latest_open_batch(session, rep.workspace_id, rep.rep_id)
+    if batch_id is None:
+        raise UnknownLog("You have no logs to undo.")
+    return undo_log(session, rep=rep, batch_id=batch_id, source=source, now=now)
+
+
+def reverse_entry(session: Session, *, rep: RepContext, entry_id: int, source: Platform, now: datetime) -> UndoReceipt:
+    """Reverse a single ledger row of the rep's (one metric of a log), once.
+
+    Raises:
+        UnknownLog: no such row in this workspace, it is not the rep's, or it is itself a reversal.
+    """
+    entry = session.get(Entry, entry_id)
+    if entry is None or entry.workspace_id != rep.workspace_id or entry.rep_id != rep.rep_id or entry.reverses_id:
+        raise UnknownLog("I couldn't find that entry among yours, so nothing was undone.")
+    item = (_total(_specs_by_id(session, rep)[entry.metric_id], entry.quantity),)
+    try:
+        with session.begin_nested():
+            _write_reversals(session, [entry], source, now)
+    except IntegrityError:
+        return UndoReceipt(batch_id=entry.batch_id, day=entry.local_day, items=item, already_undone=True)
+    return UndoReceipt(batch_id=entry.batch_id, day=entry.local_day, items=item)
+
+
+def _write_reversals(session: Session, originals: Iterable[Entry], source: Platform, now: datetime) -> None:
+    batch_id = uuid.uuid4().hex
+    session.add_all(
+        Entry(
+            workspace_id=entry.workspace_id,
+            rep_id=entry.rep_id,
+            metric_id=entry.metric_id,
+            quantity=-entry.quantity,
+            local_day=entry.local_day,
+            created_at=now,
+            source=source,
+            batch_id=batch_id,
+            reverses_id=entry.id,
+        )
+        for entry in originals
+    )
+    session.flush()
+
+
+def _check(
+    session: Session, rep: RepContext, ids: dict[str, int], items: list[LogItem], day: date, now: datetime
+) -> None:
+    if not items:
+        raise UsageError("Tell me what to log, e.g. `12 dials 3 meetings`.")
+    rules.check_day(day, local_date(now, zone(rep.timezone)), rep.backdate_days)
+    already = queries.day_quantities(session, rep.workspace_id, rep.rep_id, day)
+    for item in items:
+        if item.metric_key not in ids:
+            raise UsageError(f"This workspace has no metric called “{item.metric_key}”.")
+        spec = rep.metric(item.metric_key)
+        rules.check_quantity(spec, item.quantity)
+        rules.check_day_total(spec, already.get(ids[item.metric_key], 0), item.quantity)
+
+
+def _merged(items: Iterable[LogItem]) -> list[LogItem]:
+    totals: dict[str, int] = defaultdict(int)
+    for item in items:
+        totals[item.metric_key] += item.quantity
+    return [LogItem(key, quantity) for key, quantity in totals.items()]
+
+
+def _receipt_for(session: Session, rep: RepContext, rows: list[Entry], duplicate: bool = False) -> LogReceipt:
+    specs = _specs_by_id(session, rep)
+    day = rows[0].local_day
+    day_totals = queries.day_quantities(session, rep.workspace_id, rep.rep_id, day)
+    tags = tuple(rows[0].tag.split(",")) if rows[0].tag else ()
+    return LogReceipt(
+        batch_id=rows[0].batch_id,
+        day=day,
+        items=tuple(_total(specs[row.metric_id], row.quantity) for row in rows),
+        day_totals=tuple(_total(spec, day_totals[mid]) for mid, spec in specs.items() if day_totals.get(mid)),
+        duplicate=duplicate,
+        tags=tags,
+    )
+
+
+def _total(spec: MetricSpec, quantity: int) -> MetricTotal:
+    return MetricTotal(metric=spec, quantity=quantity, points=spec.points * Decimal(quantity))
+
+
+def _metric_ids(session: Session, rep: RepContext) -> dict[str, int]:
+    return {spec.key: metric_id for metric_id, spec in queries.metric_catalog(session, rep.workspace_id)}
+
+
+def _specs_by_id(session: Session, rep: RepContext) -> dict[int, MetricSpec]:
+    return dict(queries.metric_catalog(session, rep.workspace_id))

@@ -1,0 +1,53 @@
+"""Scorecards: what a rep has done today and this week, in their own time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from metrics import kpis, queries
+from metrics.periods import PeriodKind, local_date, week_period, zone
+from metrics.records import RepContext, Scorecard, ScorecardLine
+
+
+def scorecard(session: Session, *, rep: RepContext, now: datetime) -> Scorecard:
+    """Return the rep's card for today and the current week (the workspace's week start), as of `now`.
+
+    A line appears for every metric with activity this week or a target in force today; quantities are net of
+    undos. Progress is quota attainment (actual ÷ target, uncapped) where the rep has a target of that period.
+    """
+    today = local_date(now, zone(rep.timezone))
+    week = week_period(today, rep.week_start)
+    quantities = queries.day_and_window_quantities(session, rep.workspace_id, rep.rep_id, today, week)
+    kinds = (PeriodKind.DAY.value, PeriodKind.WEEK.value)
+    targets = queries.rep_targets(session, rep.workspace_id, rep.rep_id, kinds, today)
+    lines = []
+    for metric_id, spec in queries.metric_catalog(session, rep.workspace_id):
+        on_day, in_week = quantities.get(metric_id, (0, 0))
+        day_target = targets.get((metric_id, PeriodKind.DAY.value))
+        week_target = targets.get((metric_id, PeriodKind.WEEK.value))
+        if not (on_day or in_week or day_target or week_target):
+            continue
+        lines.append(
+            ScorecardLine(
+                metric=spec,
+                today=on_day,
+                week=in_week,
+                points_today=spec.points * Decimal(on_day),
+                points_week=spec.points * Decimal(in_week),
+                target_today=day_target,
+                target_week=week_target,
+                progress_today=None if day_target is None else kpis.attainment(on_day, day_target),
+                progress_week=None if week_target is None else kpis.attainment(in_week, week_target),
+            )
+        )
+    return Scorecard(
+        rep_name=rep.display_name,
+        timezone=rep.timezone,
+        today=today,
+        week_start=week.start,
+        week_end=week.last_day,
+        lines=tuple(lines),
+    )
