@@ -40,9 +40,9 @@ _NUMBER_WORDS = frozenset((
 ))
 # fmt: on
 _TAG = re.compile(r"#([\w-]{1,40})(?=\s|$)")
-_ISO_DAY = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+_ISO_DAY = re.compile(r"(?<![\w-])(?:on\s+)?(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_SEPARATORS = re.compile(r"[,;+&]|\band\b")
+_SEPARATORS = re.compile(r"[,;+&!]|\.(?=\s|$)|\band\b")
 _INTEGER = re.compile(r"\d+", re.ASCII)
 _NUMBERISH = re.compile(r"[-+]?\d*[.,]?\d+[a-z]*", re.ASCII)
 
@@ -206,7 +206,8 @@ def _iso_day(match: re.Match[str]) -> date:
     try:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
-        raise _usage(f"“{_echo(match.group(0))}” isn't a real date; use YYYY-MM-DD, e.g. `2026-11-20`.") from None
+        written = _echo(match.group(0).removeprefix("on").strip())
+        raise _usage(f"“{written}” isn't a real date; use YYYY-MM-DD, e.g. `2026-11-20`.") from None
 
 
 def _merge(items: list[LogItem]) -> tuple[LogItem, ...]:

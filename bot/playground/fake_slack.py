@@ -77,7 +77,9 @@ class FakeSlack:
     def start(self) -> None:
         """Listen on a free port of 127.0.0.1 and serve on a background thread."""
         self._server = _Server(self)
-        threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
+        ).start()
 
     def stop(self) -> None:
         """Stop serving."""

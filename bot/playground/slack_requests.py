@@ -44,9 +44,15 @@ class SignedPoster:
     signing_secret: str
 
     def post(
-        self, body: str, content_type: str, *, timestamp: int | None = None, signature: str | None = None,
-        extra_headers: dict[str, str] | None = None, timeout: float = 30.0,
-    ) -> HttpReply:  # fmt: skip
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        extra_headers: dict[str, str] | None = None,
+        timeout: float = 30.0,
+    ) -> HttpReply:
         """POST `body`, signed for `timestamp` (default: now) unless an explicit `signature` is given."""
         stamp = int(time.time()) if timestamp is None else timestamp
         headers = {
@@ -72,9 +78,15 @@ def sign(signing_secret: str, timestamp: int, body: str) -> str:
 
 
 def slash_command(
-    command: str, text: str, *, user_id: str, team_id: str, response_url: str,
-    trigger_id: str | None = None, channel_id: str = "C0SALESFLR",
-) -> str:  # fmt: skip
+    command: str,
+    text: str,
+    *,
+    user_id: str,
+    team_id: str,
+    response_url: str,
+    trigger_id: str | None = None,
+    channel_id: str = "C0SALESFLR",
+) -> str:
     """The form body of a slash command invocation."""
     return urlencode(
         {
@@ -96,9 +108,15 @@ def slash_command(
 
 
 def block_action(
-    action_id: str, value: str, *, user_id: str, team_id: str, response_url: str | None,
-    trigger_id: str | None = None, container: dict[str, Any] | None = None,
-) -> str:  # fmt: skip
+    action_id: str,
+    value: str,
+    *,
+    user_id: str,
+    team_id: str,
+    response_url: str | None,
+    trigger_id: str | None = None,
+    container: dict[str, Any] | None = None,
+) -> str:
     """The form body of a button press."""
     payload: dict[str, Any] = {
         "type": "block_actions",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
@@ -21,6 +22,7 @@ def build_app(
     signing_secret: str | None,
     slack_api_url: str,
     process_before_response: bool = False,
+    listener_executor: Executor | None = None,
 ) -> App:
     """Build Tally's Bolt app.
 
@@ -31,6 +33,8 @@ def build_app(
         slack_api_url: base URL of the Slack Web API; tests and the playground point it at a local fake.
         process_before_response: hold each HTTP response until its listener finishes (the playground uses
             this so every reply has arrived when a request returns); the default acks first, as Slack wants.
+        listener_executor: runs listeners after their ack (default: Bolt's pool of 5 threads); tests pass
+            their own so they can wait for every listener to finish.
     """
     client = WebClient(
         token=bot_token,
@@ -43,6 +47,7 @@ def build_app(
         process_before_response=process_before_response,
         token_verification_enabled=bool(bot_token),
         logger=logging.getLogger("bot.slack.bolt"),
+        listener_executor=listener_executor,
     )
     app.use(_provide(runtime))
     app.error(handle_error)

@@ -1,8 +1,15 @@
-"""The one error handler: a domain error becomes its message; anything else is logged and apologised for."""
+"""Turning failures into replies: a domain error becomes its message; anything else is logged and apologised for.
+
+Every listener is registered through `replies_on_failure`, so no exception escapes a listener after its ack:
+Bolt (1.30) resets the ack it was about to send when a listener raises right after acking, and Slack then sees a
+timeout instead of the reply. `handle_error` stays as the app-wide last resort for failures outside listeners.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltResponse
@@ -11,25 +18,52 @@ from slack_bolt.context.respond import Respond
 from bot.slack.blocks.replies import build_error_message, build_failure_message
 from metrics.errors import DomainError
 
+logger = logging.getLogger(__name__)
+Listener = Callable[..., None]
 
-def handle_error(
-    error: Exception,
-    body: dict[str, Any],
-    respond: Respond | None,
-    response: BoltResponse | None,
-    logger: logging.Logger,
-) -> BoltResponse | None:
-    """Reply ephemerally to whoever asked, never with a stack trace; log what was unexpected."""
+
+def replies_on_failure(listener: Listener) -> Listener:
+    """Wrap a listener so that a failure is answered (and acked, if it was not yet) instead of raised.
+
+    Bolt passes arguments by the names the listener declares (it unwraps this wrapper to read them), so the
+    reply goes through the listener's own `respond`, or its context's.
+    """
+
+    @functools.wraps(listener)
+    def guarded(**kwargs: Any) -> None:
+        try:
+            listener(**kwargs)
+        except Exception as error:
+            ack = kwargs.get("ack")
+            if ack is not None and getattr(ack, "response", None) is None:
+                ack()
+            context = kwargs.get("context")
+            respond = kwargs.get("respond") or getattr(context, "respond", None)
+            report_error(error, respond, describe=getattr(listener, "__name__", "listener"))
+
+    return guarded
+
+
+def report_error(error: Exception, respond: Respond | None, *, describe: str) -> None:
+    """Tell whoever asked what went wrong, ephemerally and without internals; log what was unexpected."""
     if isinstance(error, DomainError):
         reply = build_error_message(error)
     else:
-        logger.error("request failed (%s)", body.get("command") or body.get("type"), exc_info=error)
+        logger.error("%s failed", describe, exc_info=error)
         reply = build_failure_message()
-    if respond is not None:
-        try:
-            respond(**reply, response_type="ephemeral", replace_original=False)
-        except Exception:
-            logger.warning("could not deliver the error reply", exc_info=True)
+    if respond is None:
+        return
+    try:
+        respond(**reply, response_type="ephemeral", replace_original=False)
+    except Exception:
+        logger.warning("could not deliver the error reply of %s", describe, exc_info=True)
+
+
+def handle_error(
+    error: Exception, body: dict[str, Any], respond: Respond | None, response: BoltResponse | None
+) -> BoltResponse | None:
+    """The app-wide error handler, for failures that happen outside a guarded listener."""
+    report_error(error, respond, describe=str(body.get("command") or body.get("type") or "request"))
     # When Bolt holds the HTTP response until the listener ends, answer 200: the user has been told, and a
     # 500 would only make Slack add its own opaque error on top.
     return BoltResponse(status=200, body="") if response is not None else None

@@ -37,7 +37,12 @@ def make_http_server(app: App, host: str, port: int) -> WSGIServer:
 
 
 def serve_in_background(server: WSGIServer) -> threading.Thread:
-    """Start `server.serve_forever()` on a daemon thread (for the playground and tests)."""
-    thread = threading.Thread(target=server.serve_forever, name="tally-http", daemon=True)
+    """Start `server.serve_forever()` on a daemon thread (for the playground and tests).
+
+    It checks for shutdown every 50 ms rather than the default 500 ms, so stopping it is quick.
+    """
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="tally-http", daemon=True
+    )
     thread.start()
     return thread

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.slack.errors import replies_on_failure
 from bot.slack.listeners.commands.log import handle_log
 from bot.slack.listeners.commands.scorecard import handle_scorecard
 from bot.slack.listeners.commands.tally import handle_tally
@@ -21,4 +22,4 @@ COMMANDS: dict[str, Callable[..., Any]] = {
 def register(app: App) -> None:
     """Attach every slash command."""
     for name, handler in COMMANDS.items():
-        app.command(name)(handler)
+        app.command(name)(replies_on_failure(handler))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.slack.errors import replies_on_failure
 from bot.slack.listeners.events.app_home import handle_app_home_opened
 
 
 def register(app: App) -> None:
     """Attach every event listener."""
-    app.event("app_home_opened")(handle_app_home_opened)
+    app.event("app_home_opened")(replies_on_failure(handle_app_home_opened))

@@ -1,0 +1,69 @@
+"""Alembic: the migrations build exactly the models' schema, and go down and up again, on both backends."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from metrics import db
+from metrics.models import Base
+from tests.conftest import POSTGRES_URL_ENV, REQUIRE_POSTGRES_ENV
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a database with no tables at all (PostgreSQL: a database made for this test)."""
+    if request.param == "sqlite":
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if not url:
+        if os.environ.get(REQUIRE_POSTGRES_ENV):
+            pytest.fail(f"{POSTGRES_URL_ENV} is not set")
+        pytest.skip(f"PostgreSQL runs need {POSTGRES_URL_ENV}")
+    name = f"tally_migrations_{uuid.uuid4().hex[:8]}"
+    admin = db.make_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine = db.make_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
+    yield engine
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE {name}"))
+    admin.dispose()
+
+
+def schema_drift(engine: Engine) -> list[object]:
+    with engine.connect() as connection:
+        return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+
+
+def test_upgrade_builds_exactly_the_models(empty_engine: Engine) -> None:
+    db.upgrade(empty_engine)
+    assert db.current_revision(empty_engine) == db.head_revision()
+    assert schema_drift(empty_engine) == []
+
+
+def test_downgrade_to_base_and_up_again(empty_engine: Engine) -> None:
+    db.upgrade(empty_engine)
+    db.downgrade(empty_engine, "base")
+    assert db.current_revision(empty_engine) is None
+    assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
+    db.upgrade(empty_engine)
+    assert schema_drift(empty_engine) == []
+
+
+def test_upgrading_an_up_to_date_database_changes_nothing(empty_engine: Engine) -> None:
+    db.upgrade(empty_engine)
+    db.upgrade(empty_engine)
+    assert db.current_revision(empty_engine) == db.head_revision()
