@@ -1,0 +1,60 @@
+"""manifest.yml: valid against Slack's official schema, and in step with the commands the app registers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.slack.listeners.commands import COMMANDS
+from tests.conftest import SHARED
+from tests.harness import SlackHarness
+
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+SCHEMAS = SHARED / "schemas" / "slack-manifest"
+
+
+def manifest() -> dict[str, Any]:
+    loaded = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def official_validator() -> Any:
+    if not SCHEMAS.exists():
+        pytest.skip(f"Slack's manifest schema is in ../shared, which is not beside this checkout ({SCHEMAS})")
+    import jsonschema
+
+    return jsonschema.Draft7Validator(json.loads((SCHEMAS / "manifest.schema.1.0.0.json").read_text()))
+
+
+def test_manifest_passes_slacks_schema() -> None:
+    assert [error.message for error in official_validator().iter_errors(manifest())] == []
+
+
+def test_the_schema_refuses_slacks_own_invalid_example() -> None:
+    invalid = json.loads((SCHEMAS / "tests" / "v1.manifest.invalid.json").read_text())
+    assert list(official_validator().iter_errors(invalid))
+
+
+def test_manifest_names_exactly_the_registered_commands() -> None:
+    declared = [command["command"] for command in manifest()["features"]["slash_commands"]]
+    assert sorted(declared) == sorted(COMMANDS)
+
+
+def test_every_declared_command_reaches_a_listener(slack: SlackHarness) -> None:
+    slack.add_user("UALICE", "Alice", "UTC")
+    for command in manifest()["features"]["slash_commands"]:
+        reply = slack.command(command["command"], "" if command["command"] == "/scorecard" else "help")
+        assert reply.http.status == 200, command["command"]
+
+
+def test_manifest_runs_in_socket_mode_with_what_the_app_uses() -> None:
+    settings = manifest()["settings"]
+    assert settings["socket_mode_enabled"] is True and settings["interactivity"]["is_enabled"] is True
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest()["features"]["app_home"]["home_tab_enabled"] is True
+    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == {"commands", "chat:write", "users:read"}
