@@ -83,15 +83,6 @@ def entries_with_key(session: Session, workspace_id: int, idempotency_key: str) 
     )
 
 
-def entries_in_batch(session: Session, workspace_id: int, batch_id: str) -> list[Entry]:
-    """The ledger rows one log (or one undo) wrote."""
-    return list(
-        session.scalars(
-            select(Entry).where(Entry.workspace_id == workspace_id, Entry.batch_id == batch_id).order_by(Entry.id)
-        )
-    )
-
-
 def batch_entries(session: Session, workspace_id: int, batch_id: str) -> list[tuple[Entry, bool]]:
     """The rows of one log, each with whether it has been reversed already."""
     reversal = aliased(Entry)

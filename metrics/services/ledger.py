@@ -45,31 +45,16 @@ def log_activity(
     ids = _metric_ids(session, rep)
     items = _merged(request.items)
     _check(session, rep, ids, items, request.day, now)
-    batch_id = uuid.uuid4().hex
-    tag = ",".join(request.tags)[:200] or None
+    entries = _new_entries(rep, ids, items, request, source=source, now=now, idempotency_key=idempotency_key)
     try:
         with session.begin_nested():
-            session.add_all(
-                Entry(
-                    workspace_id=rep.workspace_id,
-                    rep_id=rep.rep_id,
-                    metric_id=ids[item.metric_key],
-                    quantity=item.quantity,
-                    local_day=request.day,
-                    created_at=now,
-                    source=source,
-                    batch_id=batch_id,
-                    idempotency_key=idempotency_key,
-                    tag=tag,
-                )
-                for item in items
-            )
+            session.add_all(entries)
     except IntegrityError:
         # The same request raced us in another worker and won: answer as it did.
         if idempotency_key is None:
             raise
         return _receipt_for(session, rep, queries.entries_with_key(session, rep.workspace_id, idempotency_key), True)
-    return _receipt_for(session, rep, queries.entries_in_batch(session, rep.workspace_id, batch_id))
+    return _receipt_for(session, rep, entries)
 
 
 def undo_log(session: Session, *, rep: RepContext, batch_id: str, source: Platform, now: datetime) -> UndoReceipt:
@@ -125,6 +110,35 @@ def reverse_entry(session: Session, *, rep: RepContext, entry_id: int, source: P
     except IntegrityError:
         return UndoReceipt(batch_id=entry.batch_id, day=entry.local_day, items=item, already_undone=True)
     return UndoReceipt(batch_id=entry.batch_id, day=entry.local_day, items=item)
+
+
+def _new_entries(
+    rep: RepContext,
+    ids: dict[str, int],
+    items: list[LogItem],
+    request: LogRequest,
+    *,
+    source: Platform,
+    now: datetime,
+    idempotency_key: str | None,
+) -> list[Entry]:
+    batch_id = uuid.uuid4().hex
+    tag = ",".join(request.tags)[:200] or None
+    return [
+        Entry(
+            workspace_id=rep.workspace_id,
+            rep_id=rep.rep_id,
+            metric_id=ids[item.metric_key],
+            quantity=item.quantity,
+            local_day=request.day,
+            created_at=now,
+            source=source,
+            batch_id=batch_id,
+            idempotency_key=idempotency_key,
+            tag=tag,
+        )
+        for item in items
+    ]
 
 
 def _write_reversals(session: Session, originals: Iterable[Entry], source: Platform, now: datetime) -> None:
