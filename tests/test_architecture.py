@@ -75,27 +75,18 @@ def test_only_composition_roots_read_the_environment_or_build_engines() -> None:
                     pytest.fail(f"{relative} uses {forbidden}")
 
 
-def test_the_linter_enforces_the_import_rule() -> None:
+def banned_api_findings(filename: str, source: str) -> subprocess.CompletedProcess[str]:
+    """Run ruff's TID251 rule on `source` as if it were the file `filename` of this project."""
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    command = [ruff, "check", "--select", "TID251", "--stdin-filename", filename, "-"]
+    return subprocess.run(command, input=source, capture_output=True, text=True, cwd=ROOT, check=False)
+
+
+def test_the_linter_enforces_the_import_rule() -> None:
     probe = "import slack_bolt\nfrom bot.slack.app import build_app\n"
-    result = subprocess.run(
-        [ruff, "check", "--select", "TID251", "--stdin-filename", "metrics/probe.py", "-"],
-        input=probe,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert result.returncode != 0
-    assert result.stdout.count("TID251") == 2
-    allowed = subprocess.run(
-        [ruff, "check", "--select", "TID251", "--stdin-filename", "bot/probe.py", "-"],
-        input=probe,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    refused = banned_api_findings("metrics/probe.py", probe)
+    assert refused.returncode != 0 and refused.stdout.count("TID251") == 2
+    allowed = banned_api_findings("bot/probe.py", probe)
     assert allowed.returncode == 0, allowed.stdout
 
 
