@@ -1,0 +1,22 @@
+"""SQLAlchemy 2.0 typed models. Every row belongs to a workspace, and every query filters on it."""
+
+from metrics.models.base import NAMING_CONVENTION, Base
+from metrics.models.deals import Account, Deal, DealChange, Subscription
+from metrics.models.ledger import Entry, MetricDef, Target
+from metrics.models.people import ChatIdentity, Rep, Team, Workspace
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Account",
+    "Base",
+    "ChatIdentity",
+    "Deal",
+    "DealChange",
+    "Entry",
+    "MetricDef",
+    "Rep",
+    "Subscription",
+    "Target",
+    "Team",
+    "Workspace",
+]
