@@ -5,13 +5,13 @@ Every function filters on the workspace id it is given, so no caller can read an
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from metrics.models import ChatIdentity, Entry, MetricDef, Rep, Target, Workspace
+from metrics.models import Account, ChatIdentity, Deal, DealChange, Entry, MetricDef, Rep, Target, Workspace
 from metrics.periods import Period
 from metrics.records import MetricSpec
 
@@ -95,11 +95,11 @@ def batch_entries(session: Session, workspace_id: int, batch_id: str) -> list[tu
     return [(entry, bool(reversed_)) for entry, reversed_ in rows]
 
 
-def latest_open_batch(session: Session, workspace_id: int, rep_id: int) -> str | None:
-    """The batch id of the rep's most recent log that still has a row not reversed, if any."""
+def latest_open_batch(session: Session, workspace_id: int, rep_id: int) -> tuple[str, datetime] | None:
+    """The batch id and time of the rep's most recent log that still has a row not reversed, if any."""
     reversal = aliased(Entry)
-    return session.scalars(
-        select(Entry.batch_id)
+    row = session.execute(
+        select(Entry.batch_id, Entry.created_at)
         .outerjoin(reversal, reversal.reverses_id == Entry.id)
         .where(
             Entry.workspace_id == workspace_id,
@@ -110,6 +110,7 @@ def latest_open_batch(session: Session, workspace_id: int, rep_id: int) -> str |
         .order_by(Entry.created_at.desc(), Entry.id.desc())
         .limit(1)
     ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def rep_targets(
@@ -141,3 +142,76 @@ def _spec(row: MetricDef) -> MetricSpec:
         daily_cap=row.daily_cap,
         kind=row.kind,
     )
+
+
+def account_by_key(session: Session, workspace_id: int, name_key: str) -> Account | None:
+    """The account whose folded name is `name_key`."""
+    return session.scalars(
+        select(Account).where(Account.workspace_id == workspace_id, Account.name_key == name_key)
+    ).one_or_none()
+
+
+def account_names(session: Session, workspace_id: int) -> list[str]:
+    """Every account name in the workspace (for "did you mean")."""
+    return list(session.scalars(select(Account.name).where(Account.workspace_id == workspace_id)))
+
+
+def latest_open_deal(session: Session, workspace_id: int, rep_id: int, account_id: int) -> Deal | None:
+    """The rep's most recently created open deal with one account."""
+    return session.scalars(
+        select(Deal)
+        .where(
+            Deal.workspace_id == workspace_id,
+            Deal.owner_rep_id == rep_id,
+            Deal.account_id == account_id,
+            Deal.stage == "open",
+            Deal.active.is_(True),
+        )
+        .order_by(Deal.created_at.desc(), Deal.id.desc())
+        .limit(1)
+    ).first()
+
+
+def deal_changes_with_key(session: Session, workspace_id: int, idempotency_key: str) -> list[DealChange]:
+    """Deal changes written under one idempotency key."""
+    return list(
+        session.scalars(
+            select(DealChange).where(
+                DealChange.workspace_id == workspace_id, DealChange.idempotency_key == idempotency_key
+            )
+        )
+    )
+
+
+def batch_deal_changes(session: Session, workspace_id: int, batch_id: str) -> list[tuple[DealChange, bool]]:
+    """The deal changes one log made, each with whether it has been undone already."""
+    undo = aliased(DealChange)
+    rows = session.execute(
+        select(DealChange, undo.id.is_not(None))
+        .outerjoin(undo, undo.reverses_id == DealChange.id)
+        .where(
+            DealChange.workspace_id == workspace_id,
+            DealChange.batch_id == batch_id,
+            DealChange.reverses_id.is_(None),
+        )
+        .order_by(DealChange.id)
+    )
+    return [(change, bool(undone)) for change, undone in rows]
+
+
+def latest_open_deal_batch(session: Session, workspace_id: int, rep_id: int) -> tuple[str, datetime] | None:
+    """The batch id and time of the rep's most recent deal change not undone yet."""
+    undo = aliased(DealChange)
+    row = session.execute(
+        select(DealChange.batch_id, DealChange.created_at)
+        .outerjoin(undo, undo.reverses_id == DealChange.id)
+        .where(
+            DealChange.workspace_id == workspace_id,
+            DealChange.rep_id == rep_id,
+            DealChange.reverses_id.is_(None),
+            undo.id.is_(None),
+        )
+        .order_by(DealChange.created_at.desc(), DealChange.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])

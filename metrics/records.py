@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from metrics.deal_records import DealSummary
 from metrics.periods import local_date, zone
 
 
@@ -126,12 +127,14 @@ class LogReceipt:
 
 @dataclass(frozen=True, slots=True)
 class UndoReceipt:
-    """The result of an undo: what was reversed, or that it had been reversed already."""
+    """The result of an undo: what was reversed (ledger items, and a deal put back as it was), or that it had
+    been reversed already."""
 
     batch_id: str
     day: date
     items: tuple[MetricTotal, ...]
     already_undone: bool = False
+    deal: DealSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)

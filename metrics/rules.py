@@ -6,6 +6,7 @@ Each check raises InvalidActivity with a message that says what is allowed, so a
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from metrics.errors import InvalidActivity
 from metrics.records import MetricSpec
@@ -48,3 +49,16 @@ def check_day(day: date, today: date, backdate_days: int) -> None:
             f"{day:%a %d %b %Y} is too far back. Ask your manager to correct older numbers.",
             field="day",
         )
+
+
+MAX_MONEY = Decimal("100000000000")  # 100 billion: any more is a typo
+
+
+def check_money(amount: Decimal | None, what: str) -> None:
+    """Refuse an amount that is zero, negative or absurdly large (None, not given, is fine)."""
+    if amount is None:
+        return
+    if amount <= 0:
+        raise InvalidActivity(f"The {what} must be more than 0.", field=what)
+    if amount >= MAX_MONEY:
+        raise InvalidActivity(f"{amount:,} is more than Tally accepts for a {what}. Check for a typo?", field=what)

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE = {"metrics.kpis", "metrics.periods", "metrics.records", "metrics.rules", "metrics.catalog", "metrics.errors"}
+PURE = {
+    "metrics.kpis",
+    "metrics.periods",
+    "metrics.records",
+    "metrics.deal_records",
+    "metrics.rules",
+    "metrics.catalog",
+    "metrics.errors",
+}
 TRANSPORTS = ("slack_bolt", "slack_sdk", "apscheduler", "bot", "msteams", "microsoft_agents")
 COMPOSITION_ROOTS = {"bot/__main__.py", "metrics/migrations/env.py", "metrics/db.py"}
 

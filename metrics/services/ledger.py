@@ -26,12 +26,14 @@ def log_activity(
     source: Platform,
     now: datetime,
     idempotency_key: str | None = None,
+    batch_id: str | None = None,
 ) -> LogReceipt:
     """Write one ledger row per metric of `request`, for the rep, on the request's local day.
 
     The same metric named twice is summed. A request carrying an idempotency key that was seen before writes
     nothing and returns the first request's receipt (with `duplicate=True`), so a retried or double-clicked
-    request is counted once.
+    request is counted once. `batch_id` joins the rows to another change of the same log (a deal's), so one
+    Undo reverses both.
 
     Raises:
         UsageError: a metric the workspace does not have, or no items at all.
@@ -45,7 +47,9 @@ def log_activity(
     ids = _metric_ids(session, rep)
     items = _merged(request.items)
     _check(session, rep, ids, items, request.day, now)
-    entries = _new_entries(rep, ids, items, request, source=source, now=now, idempotency_key=idempotency_key)
+    entries = _new_entries(
+        rep, ids, items, request, source=source, now=now, idempotency_key=idempotency_key, batch_id=batch_id
+    )
     try:
         with session.begin_nested():
             session.add_all(entries)
@@ -57,43 +61,6 @@ def log_activity(
     return _receipt_for(session, rep, entries)
 
 
-def undo_log(session: Session, *, rep: RepContext, batch_id: str, source: Platform, now: datetime) -> UndoReceipt:
-    """Reverse every row of one of the rep's logs, once.
-
-    Returns a receipt with `already_undone=True` (and writes nothing) if the log was reversed before.
-
-    Raises:
-        UnknownLog: no such log in this workspace, or it belongs to someone else.
-    """
-    rows = queries.batch_entries(session, rep.workspace_id, batch_id)
-    if not rows or any(entry.rep_id != rep.rep_id for entry, _ in rows):
-        raise UnknownLog("I couldn't find that log among yours, so nothing was undone.")
-    specs = _specs_by_id(session, rep)
-    open_rows = [entry for entry, reversed_ in rows if not reversed_]
-    reversed_items = tuple(_total(specs[entry.metric_id], entry.quantity) for entry, _ in rows)
-    if not open_rows:
-        return UndoReceipt(batch_id=batch_id, day=rows[0][0].local_day, items=reversed_items, already_undone=True)
-    try:
-        with session.begin_nested():
-            _write_reversals(session, open_rows, source, now)
-    except IntegrityError:
-        # A concurrent undo of the same log got there first (reverses_id is unique).
-        return UndoReceipt(batch_id=batch_id, day=rows[0][0].local_day, items=reversed_items, already_undone=True)
-    return UndoReceipt(batch_id=batch_id, day=rows[0][0].local_day, items=reversed_items)
-
-
-def undo_last(session: Session, *, rep: RepContext, source: Platform, now: datetime) -> UndoReceipt:
-    """Reverse the rep's most recent log that has not been undone yet.
-
-    Raises:
-        UnknownLog: the rep has nothing left to undo.
-    """
-    batch_id = queries.latest_open_batch(session, rep.workspace_id, rep.rep_id)
-    if batch_id is None:
-        raise UnknownLog("You have no logs to undo.")
-    return undo_log(session, rep=rep, batch_id=batch_id, source=source, now=now)
-
-
 def reverse_entry(session: Session, *, rep: RepContext, entry_id: int, source: Platform, now: datetime) -> UndoReceipt:
     """Reverse a single ledger row of the rep's (one metric of a log), once.
 
@@ -103,10 +70,10 @@ def reverse_entry(session: Session, *, rep: RepContext, entry_id: int, source: P
     entry = session.get(Entry, entry_id)
     if entry is None or entry.workspace_id != rep.workspace_id or entry.rep_id != rep.rep_id or entry.reverses_id:
         raise UnknownLog("I couldn't find that entry among yours, so nothing was undone.")
-    item = (_total(_specs_by_id(session, rep)[entry.metric_id], entry.quantity),)
+    item = (metric_total(specs_by_id(session, rep)[entry.metric_id], entry.quantity),)
     try:
         with session.begin_nested():
-            _write_reversals(session, [entry], source, now)
+            write_reversals(session, [entry], source, now)
     except IntegrityError:
         return UndoReceipt(batch_id=entry.batch_id, day=entry.local_day, items=item, already_undone=True)
     return UndoReceipt(batch_id=entry.batch_id, day=entry.local_day, items=item)
@@ -121,8 +88,9 @@ def _new_entries(
     source: Platform,
     now: datetime,
     idempotency_key: str | None,
+    batch_id: str | None,
 ) -> list[Entry]:
-    batch_id = uuid.uuid4().hex
+    batch_id = batch_id or uuid.uuid4().hex
     tag = ",".join(request.tags)[:200] or None
     return [
         Entry(
@@ -141,7 +109,8 @@ def _new_entries(
     ]
 
 
-def _write_reversals(session: Session, originals: Iterable[Entry], source: Platform, now: datetime) -> None:
+def write_reversals(session: Session, originals: Iterable[Entry], source: Platform, now: datetime) -> None:
+    """Write a reversal row for each original (one batch); the caller has checked they are not reversed yet."""
     batch_id = uuid.uuid4().hex
     session.add_all(
         Entry(
@@ -183,21 +152,22 @@ def _merged(items: Iterable[LogItem]) -> list[LogItem]:
 
 
 def _receipt_for(session: Session, rep: RepContext, rows: list[Entry], duplicate: bool = False) -> LogReceipt:
-    specs = _specs_by_id(session, rep)
+    specs = specs_by_id(session, rep)
     day = rows[0].local_day
     day_totals = queries.day_quantities(session, rep.workspace_id, rep.rep_id, day)
     tags = tuple(rows[0].tag.split(",")) if rows[0].tag else ()
     return LogReceipt(
         batch_id=rows[0].batch_id,
         day=day,
-        items=tuple(_total(specs[row.metric_id], row.quantity) for row in rows),
-        day_totals=tuple(_total(spec, day_totals[mid]) for mid, spec in specs.items() if day_totals.get(mid)),
+        items=tuple(metric_total(specs[row.metric_id], row.quantity) for row in rows),
+        day_totals=tuple(metric_total(spec, day_totals[mid]) for mid, spec in specs.items() if day_totals.get(mid)),
         duplicate=duplicate,
         tags=tags,
     )
 
 
-def _total(spec: MetricSpec, quantity: int) -> MetricTotal:
+def metric_total(spec: MetricSpec, quantity: int) -> MetricTotal:
+    """A quantity of one metric with the points it earns."""
     return MetricTotal(metric=spec, quantity=quantity, points=spec.points * Decimal(quantity))
 
 
@@ -205,5 +175,6 @@ def _metric_ids(session: Session, rep: RepContext) -> dict[str, int]:
     return {spec.key: metric_id for metric_id, spec in queries.metric_catalog(session, rep.workspace_id)}
 
 
-def _specs_by_id(session: Session, rep: RepContext) -> dict[int, MetricSpec]:
+def specs_by_id(session: Session, rep: RepContext) -> dict[int, MetricSpec]:
+    """The rep's workspace catalog, by metric row id."""
     return dict(queries.metric_catalog(session, rep.workspace_id))

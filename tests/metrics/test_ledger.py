@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from metrics.errors import InvalidActivity, UnknownLog, UsageError
 from metrics.models import Entry
 from metrics.records import LogItem, LogRequest, Platform
-from metrics.services import ledger
+from metrics.services import ledger, undo
 from tests.factories import T0, entry_count, log, make_rep
 
 
@@ -79,9 +79,9 @@ def test_undo_reverses_exactly_that_log_once(sessions: sessionmaker[Session]) ->
     keep = log(sessions, rep, {"dials": 10})
     mistake = log(sessions, rep, {"dials": 20, "meetings": 1})
     with sessions.begin() as session:
-        undone = ledger.undo_log(session, rep=rep, batch_id=mistake.batch_id, source=Platform.SLACK, now=T0)
+        undone = undo.undo_log(session, rep=rep, batch_id=mistake.batch_id, source=Platform.SLACK, now=T0)
     with sessions.begin() as session:
-        twice = ledger.undo_log(session, rep=rep, batch_id=mistake.batch_id, source=Platform.SLACK, now=T0)
+        twice = undo.undo_log(session, rep=rep, batch_id=mistake.batch_id, source=Platform.SLACK, now=T0)
     assert not undone.already_undone and twice.already_undone
     assert [(t.metric.key, t.quantity) for t in undone.items] == [("dials", 20), ("meetings", 1)]
     with sessions.begin() as session:
@@ -97,12 +97,12 @@ def test_concurrent_undos_reverse_once(sessions: sessionmaker[Session]) -> None:
     barrier = threading.Barrier(4)
     outcomes = []
 
-    def undo() -> None:
+    def attempt_undo() -> None:
         barrier.wait()
         with sessions.begin() as session:
-            outcomes.append(ledger.undo_log(session, rep=rep, batch_id=receipt.batch_id, source=Platform.SLACK, now=T0))
+            outcomes.append(undo.undo_log(session, rep=rep, batch_id=receipt.batch_id, source=Platform.SLACK, now=T0))
 
-    threads = [threading.Thread(target=undo) for _ in range(4)]
+    threads = [threading.Thread(target=attempt_undo) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -118,10 +118,10 @@ def test_undo_last_walks_back_one_log_at_a_time(sessions: sessionmaker[Session])
     undone = []
     for _ in range(2):
         with sessions.begin() as session:
-            undone.append(ledger.undo_last(session, rep=rep, source=Platform.SLACK, now=T0 + timedelta(minutes=2)))
+            undone.append(undo.undo_last(session, rep=rep, source=Platform.SLACK, now=T0 + timedelta(minutes=2)))
     assert [receipt.items[0].quantity for receipt in undone] == [2, 1]
     with sessions.begin() as session, pytest.raises(UnknownLog, match="no logs to undo"):
-        ledger.undo_last(session, rep=rep, source=Platform.SLACK, now=T0)
+        undo.undo_last(session, rep=rep, source=Platform.SLACK, now=T0)
 
 
 def test_nobody_can_undo_someone_elses_log(sessions: sessionmaker[Session]) -> None:
@@ -131,9 +131,9 @@ def test_nobody_can_undo_someone_elses_log(sessions: sessionmaker[Session]) -> N
     receipt = log(sessions, alice, {"dials": 5})
     for intruder in (bob, outsider):
         with sessions.begin() as session, pytest.raises(UnknownLog):
-            ledger.undo_log(session, rep=intruder, batch_id=receipt.batch_id, source=Platform.SLACK, now=T0)
+            undo.undo_log(session, rep=intruder, batch_id=receipt.batch_id, source=Platform.SLACK, now=T0)
     with sessions.begin() as session, pytest.raises(UnknownLog):
-        ledger.undo_log(session, rep=alice, batch_id="no-such-batch", source=Platform.SLACK, now=T0)
+        undo.undo_log(session, rep=alice, batch_id="no-such-batch", source=Platform.SLACK, now=T0)
     assert entry_count(sessions) == 1
 
 
@@ -191,5 +191,5 @@ def test_an_undone_log_frees_its_share_of_the_cap(sessions: sessionmaker[Session
     rep = make_rep(sessions)
     receipt = log(sessions, rep, {"meetings": 40})
     with sessions.begin() as session:
-        ledger.undo_log(session, rep=rep, batch_id=receipt.batch_id, source=Platform.SLACK, now=T0)
+        undo.undo_log(session, rep=rep, batch_id=receipt.batch_id, source=Platform.SLACK, now=T0)
     log(sessions, rep, {"meetings": 40})

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from metrics.models import Entry
 from metrics.records import Platform, RepContext
-from metrics.services import ledger, scorecards
+from metrics.services import scorecards, undo
 from tests.factories import T0, log, make_rep
 
 METRICS = ["dials", "meetings", "emails", "opportunities"]
@@ -47,4 +47,4 @@ def test_totals_equal_the_logs_that_were_not_undone(sessions: sessionmaker[Sessi
 
 def _undo(sessions: sessionmaker[Session], rep: RepContext, batch_id: str) -> None:
     with sessions.begin() as session:
-        assert not ledger.undo_log(session, rep=rep, batch_id=batch_id, source=Platform.SLACK, now=T0).already_undone
+        assert not undo.undo_log(session, rep=rep, batch_id=batch_id, source=Platform.SLACK, now=T0).already_undone

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from metrics.models import MetricDef, Target
 from metrics.records import Platform, RepContext, Scorecard, WorkspaceDefaults
-from metrics.services import ledger, scorecards
+from metrics.services import scorecards, undo
 from tests.factories import T0, log, make_rep
 
 
@@ -35,7 +35,7 @@ def test_totals_are_what_was_logged_minus_what_was_undone(sessions: sessionmaker
     log(sessions, rep, {"dials": 8}, day=date(2026, 11, 24))  # Tuesday, same week
     log(sessions, rep, {"emails": 4}, day=date(2026, 11, 20))  # last week: not on this card
     with sessions.begin() as session:
-        ledger.undo_log(session, rep=rep, batch_id=mistake.batch_id, source=Platform.SLACK, now=T0)
+        undo.undo_log(session, rep=rep, batch_id=mistake.batch_id, source=Platform.SLACK, now=T0)
     scorecard = card(sessions, rep)
     assert lines(scorecard) == {"dials": (12, 20), "meetings": (3, 3)}
     assert scorecard.points_today == Decimal(12 + 30) and scorecard.points_week == Decimal(20 + 30)

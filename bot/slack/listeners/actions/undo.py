@@ -11,7 +11,7 @@ from bot.slack.blocks.ledger import build_undone_message
 from bot.slack.home import publish_home
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
-from metrics.services import ledger
+from metrics.services import undo
 
 
 def handle_undo(
@@ -22,9 +22,7 @@ def handle_undo(
     now = runtime.clock()
     rep = acting_rep(runtime, client, context, now)
     with runtime.sessions.begin() as session:
-        receipt = ledger.undo_log(
-            session, rep=rep, batch_id=str(action.get("value", "")), source=runtime.source, now=now
-        )
+        receipt = undo.undo_log(session, rep=rep, batch_id=str(action.get("value", "")), source=runtime.source, now=now)
     respond(**build_undone_message(receipt), response_type="ephemeral", replace_original=True)
     if not receipt.already_undone:
         publish_home(client, runtime, rep, context.user_id or "", now)

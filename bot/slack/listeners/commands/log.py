@@ -15,7 +15,7 @@ from bot.slack.home import publish_home
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
 from metrics.records import LogRequest, RepContext
-from metrics.services import ledger
+from metrics.services import ledger, undo
 
 
 def handle_log(
@@ -51,5 +51,5 @@ def _log(
 
 def _undo_last(respond: Respond, runtime: Runtime, rep: RepContext, now: datetime) -> None:
     with runtime.sessions.begin() as session:
-        receipt = ledger.undo_last(session, rep=rep, source=runtime.source, now=now)
+        receipt = undo.undo_last(session, rep=rep, source=runtime.source, now=now)
     respond(**build_undone_message(receipt), response_type="ephemeral")
