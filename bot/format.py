@@ -47,3 +47,14 @@ def join_words(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def money(value: Decimal | None, symbol: str = "$") -> str:
+    """`Decimal('12000.00')` → "$12,000"; cents only where there are some; None → "no amount"."""
+    if value is None:
+        return "no amount"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value == value.to_integral_value():
+        return f"{sign}{symbol}{int(value):,}"
+    return f"{sign}{symbol}{value.quantize(Decimal('0.01')):,}"

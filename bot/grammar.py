@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.deal_grammar import is_deal, parse_deal
 from metrics import rules
+from metrics.deal_records import DealRequest
 from metrics.errors import UsageError
 from metrics.periods import WEEKDAY_NAMES, most_recent_weekday
 from metrics.records import LogItem, LogRequest, MetricSpec
@@ -57,7 +59,7 @@ class OpenLogForm:
     """`/log` with no text: open the form for logging several metrics."""
 
 
-LogCommand = LogRequest | UndoLast | OpenLogForm
+LogCommand = LogRequest | UndoLast | OpenLogForm | DealRequest
 
 
 def parse_log_command(text: str, *, metrics: Sequence[MetricSpec], today: date, backdate_days: int) -> LogCommand:
@@ -70,7 +72,8 @@ def parse_log_command(text: str, *, metrics: Sequence[MetricSpec], today: date, 
         backdate_days: how many days back a log may go.
 
     Returns:
-        OpenLogForm for empty text, UndoLast for "undo", else the LogRequest (same metric twice is summed).
+        OpenLogForm for empty text, UndoLast for "undo", a DealRequest for `won|lost|opp <account> …`, else the
+        LogRequest (the same metric twice is summed).
 
     Raises:
         UsageError: the text cannot be read; the message says why and `usage` shows the right form.
@@ -82,7 +85,9 @@ def parse_log_command(text: str, *, metrics: Sequence[MetricSpec], today: date, 
     if cleaned in ("undo", "undo last", "oops"):
         return UndoLast()
     if cleaned in ("help", "?"):
-        raise UsageError("Log what you did in one line.", usage=LOG_USAGE)
+        raise UsageError("Log what you did in one line, or a deal: `/log won Acme $12,000`.", usage=LOG_USAGE)
+    if is_deal(cleaned):
+        return parse_deal(text.strip(), today=today, backdate_days=backdate_days)
     return parse_log(cleaned, metrics=metrics, today=today, backdate_days=backdate_days)
 
 

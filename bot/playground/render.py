@@ -11,6 +11,9 @@ _EMOJI = {
     ":x:": "❌",
     ":information_source:": "ℹ️",
     ":leftwards_arrow_with_hook:": "↩️",
+    ":chart_with_upwards_trend:": "📈",
+    ":trophy:": "🏆",
+    ":heavy_minus_sign:": "➖",
 }
 _EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal as D
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.grammar import LOG_USAGE, OpenLogForm, UndoLast, parse_log, parse_log_command, parse_no_arguments
 from metrics.catalog import DEFAULT_METRICS
+from metrics.deal_records import DealAction, DealRequest
 from metrics.errors import DomainError, InvalidActivity, UsageError
 from metrics.records import LogItem, LogRequest
 
@@ -154,3 +156,43 @@ def test_generated_valid_logs_parse_to_their_sums(pairs: list[tuple[int, str]]) 
         expected[key[word]] = expected.get(key[word], 0) + quantity
     parsed = parse_log(text, metrics=DEFAULT_METRICS, today=TODAY, backdate_days=7)
     assert {item.metric_key: item.quantity for item in parsed.items} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("won Acme $12,000", DealRequest(DealAction.WON, "Acme", TODAY, D(12_000))),
+        ("won Acme 12k cost 4k", DealRequest(DealAction.WON, "Acme", TODAY, D(12_000), D(4_000))),
+        ("opp Acme $30k", DealRequest(DealAction.OPEN, "Acme", TODAY, D(30_000))),
+        ("lost Acme", DealRequest(DealAction.LOST, "Acme", TODAY)),
+        ("won Acme", DealRequest(DealAction.WON, "Acme", TODAY)),
+        (
+            "won Acme Corp for $1.2M yesterday",
+            DealRequest(DealAction.WON, "Acme Corp", date(2026, 11, 25), D(1_200_000)),
+        ),
+        ("new opp Big Co 40k on monday", DealRequest(DealAction.OPEN, "Big Co", date(2026, 11, 23), D(40_000))),
+        ("closed won Initech $999.50", DealRequest(DealAction.WON, "Initech", TODAY, D("999.50"))),
+        ("won 3M $5k", DealRequest(DealAction.WON, "3M", TODAY, D(5_000))),
+        ("Won  acme  $1,000 2026-11-20", DealRequest(DealAction.WON, "acme", date(2026, 11, 20), D(1_000))),
+    ],
+)
+def test_deal_forms(text: str, expected: DealRequest) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("won", "Which account?"),
+        ("won $12k", "Which account?"),
+        ("won Acme -5k", "more than 0"),
+        ("won Acme $0", "more than 0"),
+        ("won Acme $12k banana", "I couldn't read “banana”"),
+        ("won Acme cost", "Cost how much?"),
+        ("won Acme $5k 2026-12-24", "future day"),
+        ("won Acme $5k 2026-01-02", "up to 7 days back"),
+    ],
+)
+def test_deal_refusals(text: str, says: str) -> None:
+    with pytest.raises(DomainError, match=says):
+        parse(text)

@@ -260,3 +260,14 @@ def _form(**fields: str) -> dict[str, dict[str, dict[str, str]]]:
         else:
             values[f"{ids.METRIC_BLOCK_PREFIX}{key}"] = {ids.METRIC_INPUT: {"type": "number_input", "value": value}}
     return values
+
+
+def test_deals_are_logged_answered_and_undone_through_slack(slack: SlackHarness, alice: str) -> None:
+    opened = slack.command("/log", "opp Acme Corp $30k")
+    assert "New opportunity Acme Corp — $30,000, today (Thu 26 Nov)." in opened.text
+    won = slack.command("/log", "won acme corp cost 9k")
+    assert "Won Acme Corp — $30,000, cost $9,000" in won.text and list(won.buttons) == ["Undo"]
+    undone = slack.click(ids.UNDO_LOG, won.buttons["Undo"])
+    assert "Undone: Acme Corp is open again ($30,000)." in undone.text
+    assert "Which account?" in slack.command("/log", "won $5k").text
+    assert "Opportunities — today 1" in slack.command("/scorecard", "").text

@@ -6,7 +6,9 @@ from datetime import date
 
 from bot import format as fmt
 from bot.slack.blocks import ids
+from bot.slack.blocks.deals import describe_deal
 from bot.slack.blocks.kit import Message, actions, button, context, escape, message, section
+from metrics.deal_records import DealSummary
 from metrics.records import LogReceipt, MetricTotal, UndoReceipt
 
 
@@ -28,12 +30,24 @@ def build_logged_message(receipt: LogReceipt, today: date) -> Message:
 
 def build_undone_message(receipt: UndoReceipt) -> Message:
     """The reply to an undo, shown in place of the log's confirmation."""
-    what = fmt.join_words([item.metric.count_label(item.quantity) for item in receipt.items])
+    counts = fmt.join_words([item.metric.count_label(item.quantity) for item in receipt.items])
     if receipt.already_undone:
-        text = f"That log ({what}, {fmt.day(receipt.day)}) was already undone; nothing changed."
-        return message(text, [section(f":information_source: {text}")])
-    text = f"Undone: {what} on {fmt.day(receipt.day)}. Your totals no longer count it."
-    return message(text, [section(f":leftwards_arrow_with_hook: {text}")])
+        what = counts or (describe_deal(receipt.deal) if receipt.deal else "")
+        text = f"That log ({what}) was already undone; nothing changed."
+        return message(escape(text), [section(f":information_source: {escape(text)}")])
+    sentences = []
+    if receipt.deal is not None:
+        sentences.append(_deal_undone(receipt.deal))
+    if counts:
+        sentences.append(f"{counts} on {fmt.day(receipt.day)} no longer count.")
+    text = "Undone: " + " ".join(sentences)
+    return message(escape(text), [section(f":leftwards_arrow_with_hook: {escape(text)}")])
+
+
+def _deal_undone(deal: DealSummary) -> str:
+    if not deal.active:
+        return f"the {deal.account or 'new'} deal you recorded is withdrawn."
+    return f"{deal.account or 'the deal'} is {deal.stage.value} again ({fmt.money(deal.amount)})."
 
 
 def _totals_line(totals: tuple[MetricTotal, ...], points: str) -> str:

@@ -1,4 +1,4 @@
-"""/log: write activity to the ledger, undo it, or open the form."""
+"""/log: write activity or a deal, undo the last log, or open the form."""
 
 from __future__ import annotations
 
@@ -8,48 +8,49 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.grammar import OpenLogForm, UndoLast, parse_log_command
+from bot.grammar import LogCommand, OpenLogForm, UndoLast, parse_log_command
+from bot.slack.blocks.deals import build_deal_logged_message
 from bot.slack.blocks.forms import build_log_form
+from bot.slack.blocks.kit import Message
 from bot.slack.blocks.ledger import build_logged_message, build_undone_message
 from bot.slack.home import publish_home
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
-from metrics.records import LogRequest, RepContext
-from metrics.services import ledger, undo
+from metrics.deal_records import DealRequest
+from metrics.records import RepContext
+from metrics.services import deals, ledger, undo
 
 
 def handle_log(
     ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext, runtime: Runtime
 ) -> None:
-    """Parse the line, then log it, undo the last log, or open the form (empty text)."""
+    """Parse the line; open the form (empty text), or log, or undo, and answer with an Undo button."""
     ack()
     now = runtime.clock()
     rep = acting_rep(runtime, client, context, now)
-    today = rep.today(now)
     parsed = parse_log_command(
-        command.get("text", ""), metrics=rep.metrics, today=today, backdate_days=rep.backdate_days
+        command.get("text", ""), metrics=rep.metrics, today=rep.today(now), backdate_days=rep.backdate_days
     )
     if isinstance(parsed, OpenLogForm):
-        client.views_open(trigger_id=command["trigger_id"], view=build_log_form(rep.metrics, today, rep.backdate_days))
+        form = build_log_form(rep.metrics, rep.today(now), rep.backdate_days)
+        client.views_open(trigger_id=command["trigger_id"], view=form)
         return
-    if isinstance(parsed, UndoLast):
-        _undo_last(respond, runtime, rep, now)
-    else:
-        _log(respond, runtime, rep, parsed, command.get("trigger_id"), now)
+    respond(**_carry_out(parsed, runtime, rep, command.get("trigger_id"), now), response_type="ephemeral")
     publish_home(client, runtime, rep, context.user_id or "", now)
 
 
-def _log(
-    respond: Respond, runtime: Runtime, rep: RepContext, request: LogRequest, trigger_id: str | None, now: datetime
-) -> None:
+def _carry_out(parsed: LogCommand, runtime: Runtime, rep: RepContext, key: str | None, now: datetime) -> Message:
+    """Do what the line asked, in one transaction, and build the reply."""
     with runtime.sessions.begin() as session:
-        receipt = ledger.log_activity(
-            session, rep=rep, request=request, source=runtime.source, now=now, idempotency_key=trigger_id
+        if isinstance(parsed, UndoLast):
+            return build_undone_message(undo.undo_last(session, rep=rep, source=runtime.source, now=now))
+        if isinstance(parsed, DealRequest):
+            receipt = deals.log_deal(
+                session, rep=rep, request=parsed, source=runtime.source, now=now, idempotency_key=key
+            )
+            return build_deal_logged_message(receipt, rep.today(now))
+        assert not isinstance(parsed, OpenLogForm)
+        logged = ledger.log_activity(
+            session, rep=rep, request=parsed, source=runtime.source, now=now, idempotency_key=key
         )
-    respond(**build_logged_message(receipt, rep.today(now)), response_type="ephemeral")
-
-
-def _undo_last(respond: Respond, runtime: Runtime, rep: RepContext, now: datetime) -> None:
-    with runtime.sessions.begin() as session:
-        receipt = undo.undo_last(session, rep=rep, source=runtime.source, now=now)
-    respond(**build_undone_message(receipt), response_type="ephemeral")
+        return build_logged_message(logged, rep.today(now))
