@@ -8,10 +8,12 @@ an exception. Rates are fractions (0.25), not percents.
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 Number = int | Decimal
 
@@ -268,11 +270,11 @@ def backward_plan(
         stage_rates.conversations_to_meetings,
         stage_rates.dials_to_conversations,
     )
-    totals: dict[str, int | None] = {"deals": _ceil(remaining / _decimal(average_deal_size))}
+    totals: dict[str, int | None] = {"deals": _ceil_ratio(remaining, _decimal(average_deal_size))}
     for stage, previous, rate in zip(STAGES[1:], STAGES[:-1], rates, strict=True):
         before = totals[previous]
         no_data = before is None or rate is None or _decimal(rate) <= 0
-        totals[stage] = None if no_data else _ceil(Decimal(before or 0) / _decimal(rate or 0))
+        totals[stage] = None if no_data else _ceil_ratio(Decimal(before or 0), _decimal(rate or 0))
     per_day = {stage: _per_rep_per_day(total, reps, working_days_left) for stage, total in totals.items()}
     return BackwardPlan(revenue_remaining=remaining, totals=totals, per_rep_per_day=per_day)
 
@@ -280,11 +282,13 @@ def backward_plan(
 def _per_rep_per_day(total: int | None, reps: int | None, days: int | None) -> int | None:
     if total is None or not reps or not days or reps <= 0 or days <= 0:
         return None
-    return _ceil(Decimal(total) / reps / days)
+    return _ceil_ratio(Decimal(total), Decimal(reps * days))
 
 
-def _ceil(value: Decimal) -> int:
-    return int(value.to_integral_value(rounding=ROUND_CEILING))
+def _ceil_ratio(numerator: Decimal, denominator: Decimal) -> int:
+    # Exact rational arithmetic: a Decimal quotient is rounded to 28 digits, and a quotient that lands a hair
+    # above a whole number could round onto it and lose the ceiling's +1 (a plan one short).
+    return math.ceil(Fraction(numerator) / Fraction(denominator))
 
 
 def _add_months(day: date, months: int) -> date:
