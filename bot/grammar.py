@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from bot.deal_grammar import is_deal, parse_deal
 from metrics import rules
+from metrics.catalog import metric_names
 from metrics.deal_records import DealRequest
 from metrics.errors import UsageError
 from metrics.periods import WEEKDAY_NAMES, most_recent_weekday
@@ -200,11 +201,7 @@ class _Reader:
 
 
 def _alias_table(metrics: Sequence[MetricSpec]) -> dict[tuple[str, ...], str]:
-    table: dict[tuple[str, ...], str] = {}
-    for spec in metrics:
-        for phrase in (spec.key.replace("_", " "), spec.label, spec.unit, *spec.aliases):
-            table.setdefault(tuple(phrase.lower().split()), spec.key)
-    return table
+    return {tuple(name.split()): key for name, key in metric_names(list(metrics)).items()}
 
 
 def _iso_day(match: re.Match[str]) -> date:

@@ -105,3 +105,12 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         daily_cap=40,
     ),
 )
+
+
+def metric_names(metrics: tuple[MetricSpec, ...] | list[MetricSpec]) -> dict[str, str]:
+    """Every name a metric goes by (key, label, unit, aliases; lower case, single spaces) → its key."""
+    names: dict[str, str] = {}
+    for spec in metrics:
+        for phrase in (spec.key.replace("_", " "), spec.label, spec.unit, *spec.aliases):
+            names.setdefault(" ".join(phrase.lower().split()), spec.key)
+    return names

@@ -7,13 +7,14 @@ an exception. Rates are fractions (0.25), not percents.
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+
+from metrics.periods import add_months
 
 Number = int | Decimal
 
@@ -104,7 +105,7 @@ def portfolio_arr(contracts: Iterable[Contract], as_of: date) -> Decimal:
     """
     total = Decimal(0)
     for contract in contracts:
-        end = contract.ends_on or _add_months(contract.starts_on, contract.months)
+        end = contract.ends_on or add_months(contract.starts_on, contract.months)
         value = arr(contract.value, contract.months, contract.one_time_fees)
         if contract.starts_on <= as_of < end and value is not None:
             total += value
@@ -166,11 +167,16 @@ def value_win_rate(won_value: Number, lost_value: Number) -> Decimal | None:
     return _ratio(won_value, _decimal(won_value) + _decimal(lost_value))
 
 
-def sales_cycle_days(durations_in_days: Iterable[int]) -> Decimal | None:
+def sales_cycle_days(
+    durations_in_days: Iterable[int] = (), *, total_days: int | None = None, deals: int | None = None
+) -> Decimal | None:
     """The mean of whole days from creation to close, over whichever deals the caller passes.
 
-    Reports pass closed deals (won and lost, as the article writes it) and, beside it, won deals only.
+    Reports pass closed deals (won and lost, as the article writes it) and, beside it, won deals only. Give
+    either the durations, or their sum and count already added up (`total_days`, `deals`) by a database.
     """
+    if total_days is not None or deals is not None:
+        return _ratio(total_days or 0, deals or 0)
     durations = list(durations_in_days)
     return _ratio(sum(durations), len(durations))
 
@@ -289,8 +295,3 @@ def _ceil_ratio(numerator: Decimal, denominator: Decimal) -> int:
     # Exact rational arithmetic: a Decimal quotient is rounded to 28 digits, and a quotient that lands a hair
     # above a whole number could round onto it and lose the ceiling's +1 (a plan one short).
     return math.ceil(Fraction(numerator) / Fraction(denominator))
-
-
-def _add_months(day: date, months: int) -> date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -7,6 +7,7 @@ bound it in a given zone, which is where daylight saving time shows (a local day
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -23,6 +24,8 @@ class PeriodKind(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
+    RANGE = "range"
+    ALL = "all"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,29 @@ class Period:
     def days(self) -> list[date]:
         """Every day of the period, in order."""
         return [self.start + timedelta(days=n) for n in range(self.length_days)]
+
+    @property
+    def label(self) -> str:
+        """A short name: "2017-Q2", "2017-05", "2017", "2017-04-01..2017-06-30", "all time"."""
+        if self.kind is PeriodKind.ALL:
+            return "all time"
+        if self.kind is PeriodKind.YEAR:
+            return f"{self.start.year}"
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        if self.kind is PeriodKind.MONTH:
+            return f"{self.start:%Y-%m}"
+        if self.kind is PeriodKind.DAY:
+            return self.start.isoformat()
+        if self.kind is PeriodKind.WEEK:
+            return f"week of {self.start.isoformat()}"
+        return f"{self.start.isoformat()}..{self.last_day.isoformat()}"
+
+    def previous(self, week_start: int = 0) -> Period:
+        """The period of the same kind just before this one (a range: the same number of days before)."""
+        if self.kind in (PeriodKind.RANGE, PeriodKind.ALL):
+            return Period(self.kind, self.start - timedelta(days=self.length_days), self.start)
+        return period_containing(self.kind, self.start - timedelta(days=1), week_start=week_start)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -108,13 +134,13 @@ def week_period(day: date, week_start: int = 0) -> Period:
 def month_period(day: date) -> Period:
     """The calendar month holding `day`."""
     start = day.replace(day=1)
-    return Period(PeriodKind.MONTH, start, _add_months(start, 1))
+    return Period(PeriodKind.MONTH, start, add_months(start, 1))
 
 
 def quarter_period(day: date) -> Period:
     """The calendar quarter holding `day` (Q1 = January to March)."""
     start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return Period(PeriodKind.QUARTER, start, _add_months(start, 3))
+    return Period(PeriodKind.QUARTER, start, add_months(start, 3))
 
 
 def year_period(day: date) -> Period:
@@ -122,9 +148,23 @@ def year_period(day: date) -> Period:
     return Period(PeriodKind.YEAR, date(day.year, 1, 1), date(day.year + 1, 1, 1))
 
 
+def date_range(first: date, last: date) -> Period:
+    """The days from `first` to `last`, both included."""
+    if last < first:
+        raise ValueError("a range must not end before it starts")
+    return Period(PeriodKind.RANGE, first, last + timedelta(days=1))
+
+
+def all_time() -> Period:
+    """Every day there is (for reports over all the data)."""
+    return Period(PeriodKind.ALL, date(1, 1, 1), date(9999, 12, 31))
+
+
 def period_containing(kind: PeriodKind | str, day: date, *, week_start: int = 0) -> Period:
-    """Return the period of `kind` that holds `day`."""
+    """Return the period of `kind` that holds `day` (day, week, month, quarter or year)."""
     kind = PeriodKind(kind)
+    if kind in (PeriodKind.RANGE, PeriodKind.ALL):
+        raise ValueError(f"no calendar period of kind {kind}")
     if kind is PeriodKind.WEEK:
         return week_period(day, week_start)
     builders = {
@@ -141,6 +181,7 @@ def most_recent_weekday(today: date, weekday: int) -> date:
     return today - timedelta(days=(today.weekday() - weekday) % 7)
 
 
-def _add_months(first_of_month: date, months: int) -> date:
-    index = first_of_month.year * 12 + first_of_month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole calendar months; the 31st becomes the month's last day where needed."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -21,6 +21,7 @@ class Platform(StrEnum):
     TEAMS = "teams"
     IMPORT = "import"
     PLAYGROUND = "playground"
+    LOCAL = "local"  # a workspace made by `tally import` before any chat platform connected
 
 
 class Role(StrEnum):

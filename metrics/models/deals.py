@@ -55,6 +55,8 @@ class Deal(Base):
     created_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     contract_months: Mapped[int | None] = mapped_column(Integer)
+    # closed_on + contract_months, kept beside them so "active on a day" is a plain comparison in SQL.
+    contract_ends_on: Mapped[date | None] = mapped_column(Date)
     recurring: Mapped[bool] = mapped_column(Boolean, default=False)
     external_id: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16))

@@ -58,7 +58,7 @@ def register_rep(
     workspace = _get_or_create(
         session,
         lambda: queries.workspace_by_external_id(session, platform, workspace_external_id),
-        lambda: _new_workspace(session, platform, workspace_external_id, defaults, now),
+        lambda: new_workspace(session, platform, workspace_external_id, defaults, now),
     )
     rep = _get_or_create(
         session,
@@ -83,9 +83,10 @@ def _get_or_create(session: Session, find: Callable[[], T | None], create: Calla
         return found
 
 
-def _new_workspace(
-    session: Session, platform: Platform, external_id: str, defaults: WorkspaceDefaults, now: datetime
+def new_workspace(
+    session: Session, platform: Platform | str, external_id: str, defaults: WorkspaceDefaults, now: datetime
 ) -> Workspace:
+    """Create a workspace with the default metric catalog (the caller guards against duplicates)."""
     workspace = Workspace(
         platform=platform,
         external_id=external_id,

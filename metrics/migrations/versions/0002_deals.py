@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("created_on", sa.Date(), nullable=True),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("contract_months", sa.Integer(), nullable=True),
+        sa.Column("contract_ends_on", sa.Date(), nullable=True),
         sa.Column("recurring", sa.Boolean(), nullable=False),
         sa.Column("external_id", sa.String(length=64), nullable=True),
         sa.Column("source", sa.String(length=16), nullable=False),

@@ -1,0 +1,203 @@
+"""The set-based reads behind KPI reports: one GROUP BY over deals, one over subscriptions.
+
+Sums are computed in SQL; the rates are computed from them by `metrics.kpis`, so every number a report shows has
+one definition. Money on SQLite is stored as floating point (SQLite has no decimal type); SQLAlchemy rounds it
+back to the column's two places, which is exact at any realistic size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from metrics.deal_records import DealTotals, GroupBy
+from metrics.models import Deal, Rep, Subscription, Team
+from metrics.periods import Period
+
+NO_TEAM = "(no team)"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A report group: its label and, for a rep, the rep's id."""
+
+    label: str
+    rep_id: int | None = None
+
+
+def deal_totals(
+    session: Session, workspace_id: int, period: Period, group_by: GroupBy | None, as_of: date
+) -> dict[Group, DealTotals]:
+    """Deal sums per group (None: one group for everyone), for deals closed in `period` and open at its end.
+
+    ARR counts recurring won deals whose contract is running on `as_of`.
+    """
+    key = _group_columns(group_by)
+    conditions = _Conditions(period, session.get_bind().dialect.name)
+    query = (
+        select(*key, *conditions.aggregates())
+        .select_from(Deal)
+        .join(Rep, Rep.id == Deal.owner_rep_id)
+        .outerjoin(Team, Team.id == Rep.team_id)
+        .where(Deal.workspace_id == workspace_id, Deal.active.is_(True))
+        .group_by(*key)
+    )
+    totals = {_group(group_by, row[: len(key)]): _totals(row[len(key) :]) for row in session.execute(query)}
+    arr = _deal_arr(session, workspace_id, group_by, as_of)
+    return {group: _with_arr(value, arr.get(group)) for group, value in totals.items()}
+
+
+def subscription_figures(session: Session, workspace_id: int, period: Period, as_of: date) -> tuple[int, int, Decimal]:
+    """Customers active at the period's start, how many of them churned in it, and subscription ARR on `as_of`.
+
+    A customer is an account with a subscription running; it churned if a subscription of its churned within
+    the period and none is running at the period's end.
+    """
+    subscription = aliased(Subscription)
+    at_start = _running(Subscription, period.start, before=True)
+    started = select(Subscription.account_id).where(Subscription.workspace_id == workspace_id, at_start).distinct()
+    churned_in_period = exists().where(
+        subscription.workspace_id == workspace_id,
+        subscription.account_id == Subscription.account_id,
+        subscription.churned.is_(True),
+        subscription.churned_on >= period.start,
+        subscription.churned_on < period.end,
+    )
+    running_at_end = exists().where(
+        subscription.workspace_id == workspace_id,
+        subscription.account_id == Subscription.account_id,
+        _running(subscription, period.end, before=True),
+    )
+    customers = session.scalar(select(func.count()).select_from(started.subquery())) or 0
+    churned = session.scalar(
+        select(func.count(func.distinct(Subscription.account_id))).where(
+            Subscription.workspace_id == workspace_id, at_start, churned_in_period, ~running_at_end
+        )
+    )
+    arr = session.scalar(
+        select(func.sum(func.coalesce(Subscription.arr, Subscription.mrr * 12))).where(
+            Subscription.workspace_id == workspace_id, _running(Subscription, as_of, before=False)
+        )
+    )
+    return int(customers), int(churned or 0), Decimal(arr or 0).quantize(Decimal("0.01"))
+
+
+class _Conditions:
+    def __init__(self, period: Period, dialect: str) -> None:
+        in_period = and_(Deal.closed_on >= period.start, Deal.closed_on < period.end)
+        self.won = and_(Deal.stage == "won", in_period)
+        self.lost = and_(Deal.stage == "lost", in_period)
+        self.open = and_(
+            or_(Deal.created_on.is_(None), Deal.created_on < period.end),
+            or_(Deal.stage == "open", Deal.closed_on >= period.end),
+        )
+        self.costed = and_(self.won, Deal.cost.is_not(None))
+        self.dialect = dialect
+
+    def aggregates(self) -> list[ColumnElement[Any]]:
+        amount = func.coalesce(Deal.amount, 0)
+        cycle = self._cycle_days()
+        timed = Deal.created_on.is_not(None)
+        return [
+            self._count(self.won),
+            self._count(self.lost),
+            self._count(self.open),
+            func.sum(case((self.won, amount), else_=0)),
+            func.sum(case((self.lost, amount), else_=0)),
+            func.sum(case((self.costed, amount), else_=0)),
+            func.sum(case((self.costed, Deal.cost), else_=0)),
+            self._count(self.costed),
+            func.sum(case((and_(or_(self.won, self.lost), timed), cycle), else_=0)),
+            self._count(and_(or_(self.won, self.lost), timed)),
+            func.sum(case((and_(self.won, timed), cycle), else_=0)),
+            self._count(and_(self.won, timed)),
+            func.count(func.distinct(case((self.won, Deal.account_id)))),
+        ]
+
+    def _count(self, condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.sum(case((condition, 1), else_=0))
+
+    def _cycle_days(self) -> ColumnElement[Any]:
+        if self.dialect == "sqlite":
+            return cast(func.julianday(Deal.closed_on) - func.julianday(Deal.created_on), Integer)
+        return Deal.closed_on - Deal.created_on  # PostgreSQL: date − date is a whole number of days
+
+
+def _group_columns(group_by: GroupBy | None) -> list[Any]:
+    if group_by is GroupBy.REP:
+        return [Rep.id, Rep.display_name]
+    if group_by is GroupBy.TEAM:
+        return [func.coalesce(Team.name, NO_TEAM)]
+    return [literal("everyone")]
+
+
+def _group(group_by: GroupBy | None, values: Any) -> Group:
+    if group_by is GroupBy.REP:
+        return Group(label=str(values[1]), rep_id=int(values[0]))
+    return Group(label=str(values[0]))
+
+
+def _totals(values: Any) -> DealTotals:
+    numbers = [0 if value is None else value for value in values]
+    return DealTotals(
+        won=int(numbers[0]),
+        lost=int(numbers[1]),
+        open=int(numbers[2]),
+        won_revenue=_money(numbers[3]),
+        lost_value=_money(numbers[4]),
+        costed_revenue=_money(numbers[5]),
+        costed_cost=_money(numbers[6]),
+        costed_deals=int(numbers[7]),
+        cycle_days_closed=int(numbers[8]),
+        cycles_closed=int(numbers[9]),
+        cycle_days_won=int(numbers[10]),
+        cycles_won=int(numbers[11]),
+        accounts_with_won_deals=int(numbers[12]),
+    )
+
+
+def _deal_arr(session: Session, workspace_id: int, group_by: GroupBy | None, as_of: date) -> dict[Group, Decimal]:
+    """ARR of running recurring contracts per group: amounts summed per contract length in SQL, then
+    amount × 12 ÷ months exactly in Decimal (SQLite would divide integers)."""
+    key = _group_columns(group_by)
+    running = and_(
+        Deal.recurring.is_(True),
+        Deal.stage == "won",
+        Deal.contract_months > 0,
+        Deal.closed_on <= as_of,
+        Deal.contract_ends_on > as_of,
+    )
+    rows = session.execute(
+        select(*key, Deal.contract_months, func.sum(Deal.amount))
+        .select_from(Deal)
+        .join(Rep, Rep.id == Deal.owner_rep_id)
+        .outerjoin(Team, Team.id == Rep.team_id)
+        .where(Deal.workspace_id == workspace_id, Deal.active.is_(True), running)
+        .group_by(*key, Deal.contract_months)
+    )
+    arr: dict[Group, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        months, amount = row[len(key)], row[len(key) + 1]
+        arr[_group(group_by, row[: len(key)])] += _money(amount) * 12 / int(months)
+    return arr
+
+
+def _with_arr(totals: DealTotals, arr: Decimal | None) -> DealTotals:
+    fields = {name: getattr(totals, name) for name in DealTotals.__slots__}
+    return DealTotals(**(fields | {"arr": arr}))
+
+
+def _running(model: Any, day: date, *, before: bool) -> ColumnElement[bool]:
+    """Running on `day` (before=False), or already running just before `day` starts (before=True)."""
+    started = model.starts_on < day if before else model.starts_on <= day
+    return and_(started, or_(model.ends_on.is_(None), model.ends_on > day if not before else model.ends_on >= day))
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
