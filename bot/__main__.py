@@ -13,12 +13,14 @@ import sys
 import tempfile
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import cli_data
 from bot.config import ConfigError, Settings
 from metrics import db
 
@@ -63,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     downgrade.add_argument("revision")
     downgrade.set_defaults(handler=_db_downgrade)
     database_commands.add_parser("current", help="show the schema revision").set_defaults(handler=_db_current)
+
+    cli_data.add_commands(commands)
+    commands.choices["import"].set_defaults(handler=_import)
+    commands.choices["report"].set_defaults(handler=_report)
     return parser
 
 
@@ -127,6 +133,17 @@ def _playground(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 interact(playground, sys.stdin, sys.stdout)
     return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    sessions = _sessions(settings.database_url)
+    now = datetime.now(UTC)
+    return cli_data.run_import(args, sessions, settings.workspace_defaults, now=now, out=sys.stdout, err=sys.stderr)
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    sessions = _sessions(settings.database_url)
+    return cli_data.run_report(args, sessions, now=datetime.now(UTC), out=sys.stdout, err=sys.stderr)
 
 
 def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:

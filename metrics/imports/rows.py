@@ -111,7 +111,7 @@ def deal_parser(options: ReadOptions) -> Callable[[int, dict[str, str]], DealRow
             raise BadValue("a won deal without an amount")
         if created and closed and closed < created:
             raise BadValue(f"closed ({closed}) before it was created ({created})")
-        months = parse_count(fields.get("contract_months", ""), "contract_months")
+        months = parse_count(fields.get("contract_months", ""), "contract_months", limit=1200)
         recurring = parse_flag(fields["recurring"], "recurring") if "recurring" in fields else months is not None
         return DealRow(
             line, external_id[:64], owner[:200], fields.get("account") or None, amount,

@@ -15,6 +15,7 @@ _TIME_SUFFIX = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2
 _MONEY = re.compile(r"^\(?-?[$€£]?\s*-?[\d,]*\.?\d+\)?$")
 WON_NAMES = frozenset({"won", "closed won", "closed-won", "closedwon", "win"})
 LOST_NAMES = frozenset({"lost", "closed lost", "closed-lost", "closedlost", "loss"})
+MAX_AMOUNT = Decimal("100000000000")  # 100 billion, as for amounts logged in chat
 TRUE_NAMES = frozenset({"true", "yes", "y", "1", "t"})
 FALSE_NAMES = frozenset({"false", "no", "n", "0", "f", ""})
 
@@ -51,16 +52,20 @@ def parse_money(raw: str, *, allow_zero: bool = True) -> Decimal | None:
         raise BadValue(f"unreadable amount {raw.strip()!r}") from None
     if value == 0 and not allow_zero:
         raise BadValue("an amount of 0")
+    if value >= MAX_AMOUNT:
+        raise BadValue(f"an amount of {value:,} is more than Tally accepts")
     return value.quantize(Decimal("0.01"))
 
 
-def parse_count(raw: str, what: str) -> int | None:
-    """A whole number ≥ 0 (thousands separators allowed); empty → None."""
+def parse_count(raw: str, what: str, limit: int = 1_000_000) -> int | None:
+    """A whole number from 0 to `limit` (thousands separators allowed); empty → None."""
     text = raw.strip().replace(",", "")
     if not text:
         return None
     if not text.isdigit():
         raise BadValue(f"{what} must be a whole number, not {raw.strip()!r}")
+    if int(text) > limit:
+        raise BadValue(f"{what} of {int(text):,} is more than {limit:,}")
     return int(text)
 
 

@@ -39,9 +39,7 @@ def reps_by_name(session: Session, workspace_id: int, names: Iterable[str], now:
 
 def accounts_by_name(session: Session, workspace_id: int, names: Iterable[str], now: datetime) -> dict[str, int]:
     """Folded name → account id for `names`, creating the accounts not seen before (in one insert)."""
-    known = dict(
-        session.execute(select(Account.name_key, Account.id).where(Account.workspace_id == workspace_id)).tuples()
-    )
+    known = _account_ids(session, workspace_id)
     missing = {fold(name): " ".join(name.split()) for name in names if fold(name) not in known}
     if missing:
         insert_rows(
@@ -52,10 +50,13 @@ def accounts_by_name(session: Session, workspace_id: int, names: Iterable[str], 
                 for key, name in missing.items()
             ],
         )
-        known = dict(
-            session.execute(select(Account.name_key, Account.id).where(Account.workspace_id == workspace_id)).tuples()
-        )
+        known = _account_ids(session, workspace_id)
     return known
+
+
+def _account_ids(session: Session, workspace_id: int) -> dict[str, int]:
+    rows = session.execute(select(Account.name_key, Account.id).where(Account.workspace_id == workspace_id))
+    return {name_key: account_id for name_key, account_id in rows}
 
 
 def update_changed(model: Any, values: dict[str, Any], now: datetime) -> bool:

@@ -127,7 +127,13 @@ def import_subscriptions(
 
 
 def import_reps(
-    session: Session, *, workspace_id: int, rows: Sequence[RepRow], problems: Sequence[ImportProblem], now: datetime
+    session: Session,
+    *,
+    workspace_id: int,
+    rows: Sequence[RepRow],
+    problems: Sequence[ImportProblem],
+    now: datetime,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Put reps into teams (created as needed), and give each team its manager where one is named."""
     lines = len(rows) + len(problems)
@@ -144,6 +150,7 @@ def import_reps(
             session.flush()
         if row.manager:
             team.manager_rep_id = reps[fold(row.manager)]
+        tick(progress)
         rep = session.get_one(Rep, reps[fold(row.name)])
         if rep.team_id == team.id:
             unchanged += 1

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from metrics import kpis, report_queries
 from metrics.deal_records import DealTotals, GroupBy, KpiReport, KpiRow
+from metrics.models import Workspace
 from metrics.periods import Period, PeriodKind
 from metrics.report_queries import Group
 
@@ -30,6 +31,9 @@ def kpi_report(
     """
     last_day = min(period.last_day, as_of)
     groups = report_queries.deal_totals(session, workspace_id, period, group_by, last_day)
+    if group_by is GroupBy.WORKSPACE:
+        workspace = session.get_one(Workspace, workspace_id)
+        groups = {Group(workspace.name or workspace.external_id): totals for totals in groups.values()}
     everyone = report_queries.deal_totals(session, workspace_id, period, None, last_day)
     rows = tuple(
         kpi_row(group.label, totals)
