@@ -55,8 +55,8 @@ def accounts_by_name(session: Session, workspace_id: int, names: Iterable[str], 
 
 
 def _account_ids(session: Session, workspace_id: int) -> dict[str, int]:
-    rows = session.execute(select(Account.name_key, Account.id).where(Account.workspace_id == workspace_id))
-    return {name_key: account_id for name_key, account_id in rows}
+    rows = session.execute(select(Account.name_key, Account.id).where(Account.workspace_id == workspace_id)).all()
+    return dict(rows)  # (a Result has keys() itself, so dict() must get the list of rows)
 
 
 def update_changed(model: Any, values: dict[str, Any], now: datetime) -> bool:
