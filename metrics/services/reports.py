@@ -27,7 +27,8 @@ def kpi_report(
 
     Deals count in the period they closed in; "open" counts deals open at the period's end; ARR is of recurring
     contracts running on the period's last day (or `as_of`, if earlier); churn (subscriptions) is for the
-    workspace only. With `rep_id`, only that rep's row is kept (the totals still cover everyone).
+    workspace only. Groups with nothing in the period get no row. With `rep_id`, only that rep's row is kept
+    (the totals still cover everyone).
     """
     last_day = min(period.last_day, as_of)
     groups = report_queries.deal_totals(session, workspace_id, period, group_by, last_day)
@@ -38,7 +39,7 @@ def kpi_report(
     rows = tuple(
         kpi_row(group.label, totals)
         for group, totals in sorted(groups.items(), key=lambda item: item[0].label.lower())
-        if rep_id is None or group.rep_id == rep_id
+        if (rep_id is None or group.rep_id == rep_id) and (totals.won or totals.lost or totals.open or totals.arr)
     )
     return KpiReport(
         period_start=period.start,
