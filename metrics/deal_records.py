@@ -128,3 +128,23 @@ class KpiReport:
     group_by: GroupBy
     rows: tuple[KpiRow, ...]
     totals: KpiRow
+
+
+class Audience(StrEnum):
+    """Whose KPIs a card shows."""
+
+    ME = "me"
+    REP = "rep"
+    TEAM = "team"
+    EVERYONE = "everyone"
+
+
+@dataclass(frozen=True, slots=True)
+class KpiCard:
+    """The eight KPIs for one rep, team or the whole workspace, over one period."""
+
+    title: str
+    audience: Audience
+    period_label: str
+    row: KpiRow
+    note: str = ""

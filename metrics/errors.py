@@ -31,3 +31,7 @@ class UnknownLog(DomainError):
 
 class UnknownRep(DomainError):
     """A person was named who is not known in this workspace."""
+
+
+class NotAllowed(DomainError):
+    """The asker's role does not let them see or change this."""

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from metrics.deal_records import DealSummary
+from metrics.deal_records import DealSummary, KpiRow
 from metrics.periods import local_date, zone
 
 
@@ -70,6 +70,8 @@ class RepContext:
     week_start: int
     backdate_days: int
     metrics: tuple[MetricSpec, ...]
+    role: Role = Role.REP
+    team_id: int | None = None
 
     def today(self, now: datetime) -> date:
         """The rep's local calendar day at the aware instant `now`."""
@@ -163,6 +165,8 @@ class Scorecard:
     week_start: date
     week_end: date
     lines: tuple[ScorecardLine, ...]
+    goals: KpiRow | None = None  # deals this month (the lagging side), beside the activity lines
+    goals_label: str = ""
 
     @property
     def points_today(self) -> Decimal:

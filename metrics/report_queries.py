@@ -32,11 +32,19 @@ class Group:
 
 
 def deal_totals(
-    session: Session, workspace_id: int, period: Period, group_by: GroupBy | None, as_of: date
+    session: Session,
+    workspace_id: int,
+    period: Period,
+    group_by: GroupBy | None,
+    as_of: date,
+    *,
+    owner_rep_id: int | None = None,
+    team_id: int | None = None,
 ) -> dict[Group, DealTotals]:
     """Deal sums per group (None: one group for everyone), for deals closed in `period` and open at its end.
 
-    ARR counts recurring won deals whose contract is running on `as_of`.
+    ARR counts recurring won deals whose contract is running on `as_of`. `owner_rep_id` or `team_id` keep only
+    one rep's or one team's deals.
     """
     key = _group_columns(group_by)
     conditions = _Conditions(period, session.get_bind().dialect.name)
@@ -45,11 +53,11 @@ def deal_totals(
         .select_from(Deal)
         .join(Rep, Rep.id == Deal.owner_rep_id)
         .outerjoin(Team, Team.id == Rep.team_id)
-        .where(Deal.workspace_id == workspace_id, Deal.active.is_(True))
+        .where(Deal.workspace_id == workspace_id, Deal.active.is_(True), *_scope(owner_rep_id, team_id))
         .group_by(*key)
     )
     totals = {_group(group_by, row[: len(key)]): _totals(row[len(key) :]) for row in session.execute(query)}
-    arr = _deal_arr(session, workspace_id, group_by, as_of)
+    arr = _deal_arr(session, workspace_id, group_by, as_of, _scope(owner_rep_id, team_id))
     return {group: _with_arr(value, arr.get(group)) for group, value in totals.items()}
 
 
@@ -162,7 +170,18 @@ def _totals(values: Any) -> DealTotals:
     )
 
 
-def _deal_arr(session: Session, workspace_id: int, group_by: GroupBy | None, as_of: date) -> dict[Group, Decimal]:
+def _scope(owner_rep_id: int | None, team_id: int | None) -> list[ColumnElement[bool]]:
+    scope = []
+    if owner_rep_id is not None:
+        scope.append(Deal.owner_rep_id == owner_rep_id)
+    if team_id is not None:
+        scope.append(Rep.team_id == team_id)
+    return scope
+
+
+def _deal_arr(
+    session: Session, workspace_id: int, group_by: GroupBy | None, as_of: date, scope: list[ColumnElement[bool]]
+) -> dict[Group, Decimal]:
     """ARR of running recurring contracts per group: amounts summed per contract length in SQL, then
     amount × 12 ÷ months exactly in Decimal (SQLite would divide integers)."""
     key = _group_columns(group_by)
@@ -178,7 +197,7 @@ def _deal_arr(session: Session, workspace_id: int, group_by: GroupBy | None, as_
         .select_from(Deal)
         .join(Rep, Rep.id == Deal.owner_rep_id)
         .outerjoin(Team, Team.id == Rep.team_id)
-        .where(Deal.workspace_id == workspace_id, Deal.active.is_(True), running)
+        .where(Deal.workspace_id == workspace_id, Deal.active.is_(True), running, *scope)
         .group_by(*key, Deal.contract_months)
     )
     arr: dict[Group, Decimal] = defaultdict(Decimal)

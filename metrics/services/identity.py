@@ -13,7 +13,7 @@ from metrics import queries
 from metrics.catalog import DEFAULT_METRICS
 from metrics.models import ChatIdentity, MetricDef, Rep, Workspace
 from metrics.periods import is_valid_zone
-from metrics.records import Platform, RepContext, WorkspaceDefaults
+from metrics.records import Platform, RepContext, Role, WorkspaceDefaults
 
 T = TypeVar("T")
 
@@ -157,4 +157,6 @@ def _context(session: Session, workspace: Workspace, rep: Rep) -> RepContext:
         week_start=workspace.week_start,
         backdate_days=workspace.backdate_days,
         metrics=tuple(spec for _, spec in queries.metric_catalog(session, workspace.id)),
+        role=Role(rep.role),
+        team_id=rep.team_id,
     )

@@ -7,13 +7,16 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from metrics import kpis, queries
-from metrics.periods import PeriodKind, local_date, week_period, zone
+from metrics import kpis, queries, report_queries
+from metrics.deal_records import DealTotals
+from metrics.periods import PeriodKind, local_date, month_period, week_period, zone
 from metrics.records import RepContext, Scorecard, ScorecardLine
+from metrics.services.reports import kpi_row
 
 
 def scorecard(session: Session, *, rep: RepContext, now: datetime) -> Scorecard:
-    """Return the rep's card for today and the current week (the workspace's week start), as of `now`.
+    """Return the rep's card for today and the current week (the workspace's week start), as of `now`, with
+    their deals of the month so far (the goals side).
 
     A line appears for every metric with activity this week or a target in force today; quantities are net of
     undos. Progress is quota attainment (actual ÷ target, uncapped) where the rep has a target of that period.
@@ -43,6 +46,8 @@ def scorecard(session: Session, *, rep: RepContext, now: datetime) -> Scorecard:
                 progress_week=None if week_target is None else kpis.attainment(in_week, week_target),
             )
         )
+    month = month_period(today)
+    deals = report_queries.deal_totals(session, rep.workspace_id, month, None, today, owner_rep_id=rep.rep_id)
     return Scorecard(
         rep_name=rep.display_name,
         timezone=rep.timezone,
@@ -50,4 +55,6 @@ def scorecard(session: Session, *, rep: RepContext, now: datetime) -> Scorecard:
         week_start=week.start,
         week_end=week.last_day,
         lines=tuple(lines),
+        goals=kpi_row(month.label, deals.get(report_queries.Group("everyone"), DealTotals())),
+        goals_label=f"{today:%B} so far",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -14,10 +15,12 @@ from slack_sdk.models.blocks import Block
 from bot.slack.blocks.forms import build_log_form
 from bot.slack.blocks.home import build_home_view
 from bot.slack.blocks.kit import escape
+from bot.slack.blocks.kpis import build_kpi_card_message
 from bot.slack.blocks.ledger import build_logged_message, build_undone_message
 from bot.slack.blocks.replies import build_error_message, build_failure_message, build_help_message
 from bot.slack.blocks.scorecard import build_scorecard_message
 from metrics.catalog import DEFAULT_METRICS
+from metrics.deal_records import Audience, KpiCard, KpiRow
 from metrics.errors import UsageError
 from metrics.records import LogReceipt, MetricTotal, Scorecard, ScorecardLine, UndoReceipt
 from tests.conftest import SHARED
@@ -66,12 +69,56 @@ def card(lines: int) -> Scorecard:
     )
 
 
+def kpi_row(**changes: Any) -> KpiRow:
+    fields: dict[str, Any] = {
+        "label": "Alice",
+        "won": 12,
+        "lost": 7,
+        "open": 4,
+        "won_revenue": Decimal(148_800),
+        "win_rate": Decimal(12) / 19,
+        "value_win_rate": Decimal("0.7"),
+        "avg_deal_size": Decimal(12_400),
+        "sales_cycle_days": Decimal("41.2"),
+        "sales_cycle_days_won": Decimal(38),
+        "accounts_with_won_deals": 10,
+        "arpa": Decimal(14_880),
+        "profit_margin": Decimal("0.34"),
+        "avg_profit_per_deal": Decimal(4_216),
+        "arr": Decimal(120_000),
+        "churn_rate": Decimal("0.03"),
+    }
+    return KpiRow(**(fields | changes))
+
+
+EMPTY_ROW = kpi_row(
+    won=0,
+    lost=0,
+    open=0,
+    won_revenue=Decimal(0),
+    win_rate=None,
+    value_win_rate=None,
+    avg_deal_size=None,
+    sales_cycle_days=None,
+    sales_cycle_days_won=None,
+    accounts_with_won_deals=0,
+    arpa=None,
+    profit_margin=None,
+    avg_profit_per_deal=None,
+    arr=None,
+    churn_rate=None,
+)
+
 MESSAGES = {
     "logged": build_logged_message(receipt(), TODAY),
     "logged again": build_logged_message(receipt(duplicate=True, day=date(2026, 11, 25)), TODAY),
     "undone": build_undone_message(UndoReceipt("b" * 32, TODAY, (total(DIALS, 12),))),
     "already undone": build_undone_message(UndoReceipt("b" * 32, TODAY, (total(DIALS, 12),), already_undone=True)),
     "scorecard": build_scorecard_message(card(8)),
+    "scorecard with goals": build_scorecard_message(replace(card(8), goals=kpi_row(), goals_label="November so far")),
+    "kpis": build_kpi_card_message(KpiCard("Alice", Audience.ME, "2026-Q4", kpi_row())),
+    "kpis everyone": build_kpi_card_message(KpiCard("Acme Sales", Audience.EVERYONE, "2026-Q4", kpi_row())),
+    "kpis with no data": build_kpi_card_message(KpiCard("Alice", Audience.ME, "all time", EMPTY_ROW, note="x")),
     "empty scorecard": build_scorecard_message(card(0)),
     "help": build_help_message(DEFAULT_METRICS),
     "refusal": build_error_message(UsageError("I couldn't read “<!channel>”.", usage="Try `/log 12 dials`.")),
@@ -135,3 +182,22 @@ def test_the_form_bounds_each_metric_by_its_cap() -> None:
 def test_the_schema_check_can_fail() -> None:
     broken = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}, {"type": "sektion"}]
     assert len(list(block_kit_validator().iter_errors(broken))) >= 2
+
+
+def test_a_kpi_card_says_what_each_number_means() -> None:
+    text = MESSAGES["kpis"]["text"]
+    for name in (
+        "Win rate",
+        "Average deal size",
+        "Sales cycle",
+        "Quota attainment",
+        "ARR",
+        "ARPA",
+        "Profit margin",
+        "Churn",
+    ):
+        assert name in text
+    assert "63 % of closed deals (12 won, 7 lost" in text
+    assert "41 days from creation to close, over closed deals; won only 38 days" in text
+    assert "kept for the whole workspace" in text and "3 % of the customers active" in MESSAGES["kpis everyone"]["text"]
+    assert MESSAGES["kpis with no data"]["text"].count("no data") == 7  # churn is the workspace's, not a rep's

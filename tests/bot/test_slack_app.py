@@ -271,3 +271,27 @@ def test_deals_are_logged_answered_and_undone_through_slack(slack: SlackHarness,
     assert "Undone: Acme Corp is open again ($30,000)." in undone.text
     assert "Which account?" in slack.command("/log", "won $5k").text
     assert "Opportunities — today 1" in slack.command("/scorecard", "").text
+
+
+def test_kpis_for_me_for_everyone_and_refused_for_another_rep(slack: SlackHarness, alice: str) -> None:
+    slack.add_user("UBOB", "Bob", "Europe/London")
+    slack.command("/log", "won Acme $10,000 cost 4k")
+    slack.command("/log", "won Globex $2,000", user="UBOB")
+    mine = slack.command("/kpis", "")
+    assert "KPIs · Alice · 2026-Q4" in mine.text
+    assert "Win rate — 100 % of closed deals (1 won, 0 lost; open deals not counted)" in mine.text
+    assert "Profit margin — 60 % of revenue on won deals with a known cost ($6,000 profit per deal)" in mine.text
+    everyone = slack.command("/kpis", "everyone all")
+    assert "Average deal size — $6,000 across 2 won deals" in everyone.text
+    refused = slack.command("/kpis", "<@UBOB|bob> month")
+    assert "Only managers and admins can see another rep's KPIs" in refused.text
+    assert "haven't used Tally" in slack.command("/kpis", "<@UNOBODY>").text
+    assert "isn't a period I know" in slack.command("/kpis", "someday").text
+
+
+def test_the_scorecard_has_a_goals_section(slack: SlackHarness, alice: str) -> None:
+    slack.command("/log", "12 dials")
+    slack.command("/log", "won Acme $10,000")
+    card = slack.command("/scorecard", "").text
+    assert "Activity" in card and "Goals · November so far" in card
+    assert "Revenue won $10,000 · 1 won, 0 lost · win rate 100 % of closed deals · 0 open" in card

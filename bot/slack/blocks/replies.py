@@ -14,7 +14,10 @@ COMMANDS = (
     ("/log 7 dials #newpitch", "tag a log to compare approaches later"),
     ("/log", "open a form to log several metrics"),
     ("/log undo", "undo your last log (or press Undo under it)"),
-    ("/scorecard", "your totals, points and progress for today and this week"),
+    ("/log opp Acme $30k", "open an opportunity (it also counts 1 opportunity)"),
+    ("/log won Acme 12k cost 4k", "win your open Acme deal (or record a new one); `/log lost Acme` loses it"),
+    ("/scorecard", "your activity today and this week, and your deals this month"),
+    ("/kpis last quarter", "the eight sales KPIs for you; add `team`, `everyone` or a period (`2026-Q3`, `all`)"),
     ("/tally help", "this list"),
 )
 

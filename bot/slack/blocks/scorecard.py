@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import format as fmt
 from bot.slack.blocks.kit import Block, Message, context, escape, header, message, section
+from metrics.deal_records import KpiRow
 from metrics.records import Scorecard, ScorecardLine
 
 EMPTY_HINT = "Nothing logged this week yet. Try `/log 12 dials 3 meetings`."
@@ -18,10 +19,23 @@ def build_scorecard_blocks(card: Scorecard) -> list[Block]:
     ]
     if card.is_empty:
         blocks.append(section(EMPTY_HINT))
-        return blocks
-    blocks.append(section("\n".join(_line(line) for line in card.lines)))
-    blocks.append(context(f"Points: today {fmt.points(card.points_today)} · week {fmt.points(card.points_week)}"))
+    else:
+        blocks.append(section("*Activity*\n" + "\n".join(_line(line) for line in card.lines)))
+        blocks.append(context(f"Points: today {fmt.points(card.points_today)} · week {fmt.points(card.points_week)}"))
+    if card.goals is not None:
+        blocks.append(section(f"*Goals · {card.goals_label}*\n{goals_line(card.goals)}"))
     return blocks
+
+
+def goals_line(goals: KpiRow) -> str:
+    """Deals won and lost, revenue and win rate, in one line."""
+    if not (goals.won or goals.lost or goals.open):
+        return "No deals yet. Log one with `/log won Acme $12,000` or `/log opp Acme $30k`."
+    win_rate = "" if goals.win_rate is None else f" · win rate {fmt.percent(goals.win_rate)} of closed deals"
+    return (
+        f"Revenue won {fmt.money(goals.won_revenue)} · {goals.won:,} won, {goals.lost:,} lost{win_rate}"
+        f" · {goals.open:,} open"
+    )
 
 
 def build_scorecard_message(card: Scorecard) -> Message:

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.slack.errors import replies_on_failure
+from bot.slack.listeners.commands.kpis import handle_kpis
 from bot.slack.listeners.commands.log import handle_log
 from bot.slack.listeners.commands.scorecard import handle_scorecard
 from bot.slack.listeners.commands.tally import handle_tally
@@ -15,6 +16,7 @@ from bot.slack.listeners.commands.tally import handle_tally
 COMMANDS: dict[str, Callable[..., Any]] = {
     "/log": handle_log,
     "/scorecard": handle_scorecard,
+    "/kpis": handle_kpis,
     "/tally": handle_tally,
 }
 

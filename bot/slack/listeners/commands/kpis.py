@@ -1,0 +1,53 @@
+"""/kpis: the eight KPIs for the asker, a mentioned rep, their team or everyone, over a period."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.kpis_grammar import parse_kpis
+from bot.slack.blocks.kpis import build_kpi_card_message
+from bot.slack.people import acting_rep
+from bot.slack.runtime import Runtime
+from metrics.errors import UnknownRep
+from metrics.records import Platform
+from metrics.services import identity, kpi_cards
+
+# With should_escape on (manifest.yml), Slack sends a mention as <@U123> or <@U123|name>.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def handle_kpis(
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext, runtime: Runtime
+) -> None:
+    """Reply ephemerally with a KPI card."""
+    ack()
+    now = runtime.clock()
+    rep = acting_rep(runtime, client, context, now)
+    text = command.get("text", "")
+    mentions = MENTION.findall(text)
+    request = parse_kpis(
+        MENTION.sub(" ", text), today=rep.today(now), week_start=rep.week_start, mentioned=bool(mentions)
+    )
+    with runtime.sessions.begin() as session:
+        other = _mentioned(session, context, mentions)
+        card = kpi_cards.kpi_card(
+            session, asker=rep, audience=request.audience, period=request.period, now=now, rep_id=other
+        )
+    respond(**build_kpi_card_message(card), response_type="ephemeral")
+
+
+def _mentioned(session: Session, context: BoltContext, mentions: list[str]) -> int | None:
+    """The rep id of the first mentioned person, if any."""
+    if not mentions:
+        return None
+    other = identity.find_rep(
+        session, platform=Platform.SLACK, workspace_external_id=context.team_id or "", user_external_id=mentions[0]
+    )
+    if other is None:
+        raise UnknownRep("I don't know that person yet: they haven't used Tally.")
+    return other.rep_id
