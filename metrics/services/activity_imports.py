@@ -36,44 +36,52 @@ def import_activities(
     names = metric_names([spec for _, spec in catalog])
     ids = {spec.key: (metric_id, spec) for metric_id, spec in catalog}
     reps = reps_by_name(session, workspace_id, {row.rep for row in rows}, now)
-    extra: list[ImportProblem] = []
     keys = _activity_keys(rows)
-    taken = set(
-        session.scalars(
-            select(Entry.idempotency_key).where(
-                Entry.workspace_id == workspace_id, Entry.idempotency_key.like("import:%")
-            )
-        )
-    )
+    taken = _taken(session, workspace_id, keys)
     batch_id = uuid.uuid4().hex
     new: list[dict[str, Any]] = []
+    refused: list[ImportProblem] = []
     for row, key in zip(rows, keys, strict=True):
         tick(progress)
         if key in taken:
             continue
         metric = names.get(fold(row.metric))
-        problem = _activity_problem(row, metric, ids)
-        if problem:
-            extra.append(ImportProblem(row.line, problem))
-            continue
-        assert metric is not None
-        new.append(
-            {
-                "workspace_id": workspace_id,
-                "rep_id": reps[fold(row.rep)],
-                "metric_id": ids[metric][0],
-                "quantity": row.quantity,
-                "local_day": row.day,
-                "created_at": now,
-                "source": Platform.IMPORT.value,
-                "batch_id": batch_id,
-                "idempotency_key": key,
-            }
-        )
+        if problem := _activity_problem(row, metric, ids):
+            refused.append(ImportProblem(row.line, problem))
+        elif metric is not None:
+            new.append(
+                {
+                    "workspace_id": workspace_id,
+                    "rep_id": reps[fold(row.rep)],
+                    "metric_id": ids[metric][0],
+                    "quantity": row.quantity,
+                    "local_day": row.day,
+                    "created_at": now,
+                    "source": Platform.IMPORT.value,
+                    "batch_id": batch_id,
+                    "idempotency_key": key,
+                }
+            )
     insert_rows(session, Entry, new)
-    imported = len(new)
-    lines = len(rows) + len(problems)
-    return summary("activities", lines, [*problems, *extra], imported, 0, len(rows) - imported - len(extra))
+    unchanged = len(rows) - len(new) - len(refused)
+    return summary("activities", len(rows) + len(problems), [*problems, *refused], len(new), 0, unchanged)
+
+
+def _taken(session: Session, workspace_id: int, keys: Sequence[str]) -> set[str]:
+    """The keys among `keys` already in the ledger, asked in chunks (databases cap an IN list's parameters)."""
+    taken: set[str] = set()
+    for start in range(0, len(keys), 900):
+        chunk = keys[start : start + 900]
+        taken.update(
+            key
+            for key in session.scalars(
+                select(Entry.idempotency_key).where(
+                    Entry.workspace_id == workspace_id, Entry.idempotency_key.in_(chunk)
+                )
+            )
+            if key is not None
+        )
+    return taken
 
 
 def _activity_keys(rows: Sequence[ActivityRow]) -> list[str]:

@@ -59,6 +59,35 @@ def _account_ids(session: Session, workspace_id: int) -> dict[str, int]:
     return dict(rows)  # (a Result has keys() itself, so dict() must get the list of rows)
 
 
+def upsert(
+    session: Session,
+    model: Any,
+    keyed_values: Iterable[tuple[object, dict[str, Any]]],
+    *,
+    existing: dict[Any, Any],
+    for_new: dict[str, Any],
+    now: datetime,
+    progress: Progress | None,
+) -> tuple[int, int, int]:
+    """Insert each (key, values) not in `existing` (plus `for_new`) in one statement; update the changed others.
+
+    Returns how many rows were new, updated and unchanged.
+    """
+    new: list[dict[str, Any]] = []
+    updated = unchanged = 0
+    for key, values in keyed_values:
+        found = existing.get(key)
+        if found is None:
+            new.append(values | for_new | {"created_at": now, "updated_at": now})
+        elif update_changed(found, values, now):
+            updated += 1
+        else:
+            unchanged += 1
+        tick(progress)
+    insert_rows(session, model, new)
+    return len(new), updated, unchanged
+
+
 def update_changed(model: Any, values: dict[str, Any], now: datetime) -> bool:
     """Set the values that differ on `model`; True if any did."""
     changed = {key: value for key, value in values.items() if getattr(model, key) != value}

@@ -23,11 +23,10 @@ from metrics.services.import_common import (
     Progress,
     accounts_by_name,
     first_of_each,
-    insert_rows,
     reps_by_name,
     summary,
     tick,
-    update_changed,
+    upsert,
 )
 
 __all__ = ["import_activities", "import_deals", "import_reps", "import_subscriptions"]
@@ -47,36 +46,17 @@ def import_deals(
     rows, duplicates = first_of_each(rows, lambda row: row.external_id, "deal id")
     reps = reps_by_name(session, workspace_id, {row.owner for row in rows}, now)
     accounts = accounts_by_name(session, workspace_id, {row.account for row in rows if row.account}, now)
-    existing = {
-        deal.external_id: deal
-        for deal in session.scalars(
-            select(Deal).where(Deal.workspace_id == workspace_id, Deal.external_id.is_not(None))
-        )
-    }
-    new: list[dict[str, Any]] = []
-    updated = unchanged = 0
-    for row in rows:
-        values = _deal_values(row, reps, accounts)
-        deal = existing.get(row.external_id)
-        if deal is None:
-            new.append(
-                values
-                | {
-                    "workspace_id": workspace_id,
-                    "external_id": row.external_id,
-                    "source": "import",
-                    "active": True,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        elif update_changed(deal, values, now):
-            updated += 1
-        else:
-            unchanged += 1
-        tick(progress)
-    insert_rows(session, Deal, new)
-    return summary("deals", lines, [*problems, *duplicates], len(new), updated, unchanged)
+    existing = session.scalars(select(Deal).where(Deal.workspace_id == workspace_id, Deal.external_id.is_not(None)))
+    counts = upsert(
+        session,
+        Deal,
+        ((row.external_id, _deal_values(row, reps, accounts)) for row in rows),
+        existing={deal.external_id: deal for deal in existing},
+        for_new={"workspace_id": workspace_id, "source": "import", "active": True},
+        now=now,
+        progress=progress,
+    )
+    return summary("deals", lines, [*problems, *duplicates], *counts)
 
 
 def import_subscriptions(
@@ -89,41 +69,25 @@ def import_subscriptions(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Insert new subscriptions and update changed ones, matched on their id (or account and start date)."""
-    accounts = accounts_by_name(session, workspace_id, {row.account for row in rows}, now)
-
-    def identity(row: SubscriptionRow) -> object:
-        return row.external_id or (fold(row.account), row.starts_on)
-
     lines = len(rows) + len(problems)
-    rows, duplicates = first_of_each(rows, identity, "subscription")
-    existing: dict[object, Subscription] = {}
-    for subscription in session.scalars(select(Subscription).where(Subscription.workspace_id == workspace_id)):
-        existing[subscription.external_id or (subscription.account_id, subscription.starts_on)] = subscription
-    new: list[dict[str, Any]] = []
-    updated = unchanged = 0
-    for row in rows:
-        values = {
-            "account_id": accounts[fold(row.account)],
-            "starts_on": row.starts_on,
-            "ends_on": row.ends_on,
-            "mrr": row.mrr,
-            "arr": row.arr,
-            "churned": row.churned,
-            "churned_on": row.churned_on,
-        }
-        found = existing.get(row.external_id or (values["account_id"], row.starts_on))
-        if found is None:
-            new.append(
-                values
-                | {"workspace_id": workspace_id, "external_id": row.external_id, "created_at": now, "updated_at": now}
-            )
-        elif update_changed(found, values, now):
-            updated += 1
-        else:
-            unchanged += 1
-        tick(progress)
-    insert_rows(session, Subscription, new)
-    return summary("subscriptions", lines, [*problems, *duplicates], len(new), updated, unchanged)
+    rows, duplicates = first_of_each(
+        rows, lambda row: row.external_id or (fold(row.account), row.starts_on), "subscription"
+    )
+    accounts = accounts_by_name(session, workspace_id, {row.account for row in rows}, now)
+    existing = session.scalars(select(Subscription).where(Subscription.workspace_id == workspace_id))
+    counts = upsert(
+        session,
+        Subscription,
+        (
+            (row.external_id or (accounts[fold(row.account)], row.starts_on), _subscription_values(row, accounts))
+            for row in rows
+        ),
+        existing={sub.external_id or (sub.account_id, sub.starts_on): sub for sub in existing},
+        for_new={"workspace_id": workspace_id},
+        now=now,
+        progress=progress,
+    )
+    return summary("subscriptions", lines, [*problems, *duplicates], *counts)
 
 
 def import_reps(
@@ -161,11 +125,25 @@ def import_reps(
     return summary("reps", lines, [*problems, *duplicates], 0, updated, unchanged)
 
 
+def _subscription_values(row: SubscriptionRow, accounts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "external_id": row.external_id,
+        "account_id": accounts[fold(row.account)],
+        "starts_on": row.starts_on,
+        "ends_on": row.ends_on,
+        "mrr": row.mrr,
+        "arr": row.arr,
+        "churned": row.churned,
+        "churned_on": row.churned_on,
+    }
+
+
 def _deal_values(row: DealRow, reps: dict[str, int], accounts: dict[str, int]) -> dict[str, Any]:
     ends = None
     if row.recurring and row.closed and row.contract_months:
         ends = add_months(row.closed, row.contract_months)  # the same month arithmetic as portfolio ARR
     return {
+        "external_id": row.external_id,
         "owner_rep_id": reps[fold(row.owner)],
         "account_id": accounts[fold(row.account)] if row.account else None,
         "product": row.product[:100] if row.product else None,

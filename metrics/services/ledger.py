@@ -6,12 +6,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from metrics import queries, rules
+from metrics import kpis, queries, rules
 from metrics.errors import UnknownLog, UsageError
 from metrics.models import Entry
 from metrics.periods import local_date, zone
@@ -168,7 +167,9 @@ def _receipt_for(session: Session, rep: RepContext, rows: list[Entry], duplicate
 
 def metric_total(spec: MetricSpec, quantity: int) -> MetricTotal:
     """A quantity of one metric with the points it earns."""
-    return MetricTotal(metric=spec, quantity=quantity, points=spec.points * Decimal(quantity))
+    return MetricTotal(
+        metric=spec, quantity=quantity, points=kpis.activity_points({spec.key: quantity}, {spec.key: spec.points})
+    )
 
 
 def _metric_ids(session: Session, rep: RepContext) -> dict[str, int]:
