@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from bot.deal_grammar import is_deal, parse_deal
 from metrics import rules
-from metrics.catalog import metric_names
+from metrics.catalog import loggable, metric_names
 from metrics.deal_records import DealRequest
 from metrics.errors import UsageError
 from metrics.periods import WEEKDAY_NAMES, most_recent_weekday
@@ -106,7 +106,7 @@ def parse_log(text: str, *, metrics: Sequence[MetricSpec], today: date, backdate
     text = _TAG.sub(" ", text)
     explicit_days = [_iso_day(match) for match in _ISO_DAY.finditer(text)]
     text = _SEPARATORS.sub(" ", _THOUSANDS.sub("", _ISO_DAY.sub(" ", text)))
-    reader = _Reader(text.split(), _alias_table(metrics))
+    reader = _Reader(text.split(), _alias_table(loggable(tuple(metrics))))
     items, named_days = reader.read(today)
     days = explicit_days + named_days
     if len(days) > 1:

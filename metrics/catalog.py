@@ -7,6 +7,9 @@ minutes too would reward long calls over useful ones. Admins can change weights 
 
 `daily_cap` is a sanity cap: no single log, and no day's total, may exceed it. It catches typos ("99999999
 dials") and padding without getting in the way of a genuinely big day.
+
+The two lagging metrics, revenue and deals (won), are never logged with `/log`: their actuals come from deals.
+They are in the catalog so that targets can name them (`/target @bob $120k revenue quarter`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from metrics.records import MetricSpec
+
+LEADING = "leading"  # activity a rep logs
+LAGGING = "lagging"  # outcomes that come from deals
 
 DEFAULT_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
@@ -104,7 +110,31 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         points=Decimal(15),
         daily_cap=40,
     ),
+    MetricSpec(
+        key="revenue",
+        label="revenue",
+        unit="revenue",
+        aliases=("revenue", "sales", "bookings", "won revenue"),
+        points=Decimal(0),
+        daily_cap=0,
+        kind=LAGGING,
+    ),
+    MetricSpec(
+        key="deals",
+        label="deals won",
+        unit="deal won",
+        aliases=("deals", "deal", "deals won", "wins", "closed deals"),
+        points=Decimal(0),
+        daily_cap=0,
+        kind=LAGGING,
+    ),
 )
+LEADING_METRICS = tuple(spec for spec in DEFAULT_METRICS if spec.kind == LEADING)
+
+
+def loggable(metrics: tuple[MetricSpec, ...]) -> tuple[MetricSpec, ...]:
+    """The metrics a rep logs (leading ones); revenue and deals come from deals instead."""
+    return tuple(spec for spec in metrics if spec.kind == LEADING)
 
 
 def metric_names(metrics: tuple[MetricSpec, ...] | list[MetricSpec]) -> dict[str, str]:

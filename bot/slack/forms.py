@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.slack.blocks import ids
+from metrics.catalog import loggable
 from metrics.errors import DomainError, UsageError
 from metrics.records import LogItem, LogRequest, MetricSpec
 
@@ -20,6 +21,7 @@ def read_log_form(values: dict[str, dict[str, dict[str, Any]]], metrics: tuple[M
         UsageError: nothing filled in, a non-whole number, or a missing day; `field` names the input.
     """
     items = []
+    metrics = loggable(metrics)
     for spec in metrics:
         raw = values.get(f"{ids.METRIC_BLOCK_PREFIX}{spec.key}", {}).get(ids.METRIC_INPUT, {}).get("value")
         if raw in (None, ""):

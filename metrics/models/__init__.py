@@ -3,17 +3,19 @@
 from metrics.models.base import NAMING_CONVENTION, Base
 from metrics.models.deals import Account, Deal, DealChange, Subscription
 from metrics.models.ledger import Entry, MetricDef, Target
-from metrics.models.people import ChatIdentity, Rep, Team, Workspace
+from metrics.models.people import AuditLog, ChatIdentity, Pto, Rep, Team, Workspace
 
 __all__ = [
     "NAMING_CONVENTION",
     "Account",
+    "AuditLog",
     "Base",
     "ChatIdentity",
     "Deal",
     "DealChange",
     "Entry",
     "MetricDef",
+    "Pto",
     "Rep",
     "Subscription",
     "Target",

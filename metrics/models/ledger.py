@@ -9,7 +9,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from metrics.dbtypes import BigIntPK
@@ -32,6 +44,8 @@ class MetricDef(Base):
     daily_cap: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16), default="leading")
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # "everyone", or "managers": others' numbers of this metric are shown to managers and admins only.
+    visibility: Mapped[str] = mapped_column(String(16), default="everyone", server_default="everyone")
 
 
 class Entry(Base):
@@ -80,4 +94,6 @@ class Target(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     set_by_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"))
+    # A rep's own goal (`/target me …`): shown beside the target their manager set, never instead of it.
+    stretch: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime]

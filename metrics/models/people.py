@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, SmallInteger, String, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from metrics.models.base import Base
@@ -24,6 +25,10 @@ class Workspace(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     week_start: Mapped[int] = mapped_column(SmallInteger, default=0)
     backdate_days: Mapped[int] = mapped_column(SmallInteger, default=7)
+    # The work week as weekday digits, 0 = Monday: "01234" is Monday to Friday, "60123" Sunday to Thursday.
+    work_days: Mapped[str] = mapped_column(String(7), default="01234", server_default="01234")
+    holiday_country: Mapped[str | None] = mapped_column(String(8))
+    holiday_subdivision: Mapped[str | None] = mapped_column(String(16))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
 
@@ -54,6 +59,46 @@ class Rep(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16), default="rep")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Overrides of the workspace calendar (None: the workspace's).
+    work_days: Mapped[str | None] = mapped_column(String(7))
+    holiday_country: Mapped[str | None] = mapped_column(String(8))
+    holiday_subdivision: Mapped[str | None] = mapped_column(String(16))
+    mute_until: Mapped[datetime | None] = mapped_column()
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    nudge_time: Mapped[time | None] = mapped_column(Time)
+    # A new rep's ramp: every target of theirs counts at ramp_percent until ramp_until (inclusive).
+    ramp_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    ramp_until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
+class Pto(Base):
+    """Days off of a rep, first and last day included. Cancelling keeps the row (cancelled_at set)."""
+
+    __tablename__ = "pto"
+    __table_args__ = (Index("ix_pto_rep", "workspace_id", "rep_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+
+
+class AuditLog(Base):
+    """Who changed a target, a role or a setting, and when. Written in the same transaction as the change."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_when", "workspace_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    actor_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(String(400))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from metrics import rules
-from metrics.catalog import metric_names
+from metrics.catalog import loggable, metric_names
 from metrics.errors import DomainError
 from metrics.imports.rows import ActivityRow, ImportProblem, ImportSummary
 from metrics.imports.values import fold
@@ -33,7 +33,7 @@ def import_activities(
 ) -> ImportSummary:
     """Add activity to the ledger, once per line: a re-import finds each line's idempotency key taken."""
     catalog = metric_catalog(session, workspace_id)
-    names = metric_names([spec for _, spec in catalog])
+    names = metric_names(loggable(tuple(spec for _, spec in catalog)))
     ids = {spec.key: (metric_id, spec) for metric_id, spec in catalog}
     reps = reps_by_name(session, workspace_id, {row.rep for row in rows}, now)
     keys = _activity_keys(rows)

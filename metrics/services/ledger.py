@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from metrics import kpis, queries, rules
+from metrics.catalog import LAGGING
 from metrics.errors import UnknownLog, UsageError
 from metrics.models import Entry
 from metrics.periods import local_date, zone
@@ -139,6 +140,8 @@ def _check(
         if item.metric_key not in ids:
             raise UsageError(f"This workspace has no metric called “{item.metric_key}”.")
         spec = rep.metric(item.metric_key)
+        if spec.kind == LAGGING:
+            raise UsageError(f"{spec.label.capitalize()} comes from your deals: log one with `/log won Acme $12,000`.")
         rules.check_quantity(spec, item.quantity)
         rules.check_day_total(spec, already.get(ids[item.metric_key], 0), item.quantity)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from metrics import kpis, queries, report_queries
+from metrics.catalog import LEADING
 from metrics.deal_records import DealTotals
 from metrics.periods import PeriodKind, local_date, month_period, week_period, zone
 from metrics.records import MetricSpec, RepContext, Scorecard, ScorecardLine
@@ -29,7 +30,8 @@ def scorecard(session: Session, *, rep: RepContext, now: datetime) -> Scorecard:
     lines = [
         line
         for metric_id, spec in queries.metric_catalog(session, rep.workspace_id)
-        if (line := _line(spec, quantities.get(metric_id, (0, 0)), targets, metric_id)) is not None
+        if spec.kind == LEADING
+        and (line := _line(spec, quantities.get(metric_id, (0, 0)), targets, metric_id)) is not None
     ]
     month = month_period(today)
     deals = report_queries.deal_totals(session, rep.workspace_id, month, None, today, owner_rep_id=rep.rep_id)

@@ -19,7 +19,7 @@ from bot.slack.blocks.kpis import build_kpi_card_message
 from bot.slack.blocks.ledger import build_logged_message, build_undone_message
 from bot.slack.blocks.replies import build_error_message, build_failure_message, build_help_message
 from bot.slack.blocks.scorecard import build_scorecard_message
-from metrics.catalog import DEFAULT_METRICS
+from metrics.catalog import DEFAULT_METRICS, LEADING_METRICS
 from metrics.deal_records import Audience, KpiCard, KpiRow
 from metrics.errors import UsageError
 from metrics.records import LogReceipt, MetricTotal, Scorecard, ScorecardLine, UndoReceipt
@@ -175,7 +175,7 @@ def test_escape_handles_slacks_three_control_characters() -> None:
 
 def test_the_form_bounds_each_metric_by_its_cap() -> None:
     inputs = [block for block in VIEWS["log form"]["blocks"] if block.get("block_id", "").startswith("metric:")]
-    assert [block["element"]["max_value"] for block in inputs] == [str(spec.daily_cap) for spec in DEFAULT_METRICS]
+    assert [block["element"]["max_value"] for block in inputs] == [str(spec.daily_cap) for spec in LEADING_METRICS]
     assert all(block["optional"] and block["element"]["min_value"] == "1" for block in inputs)
 
 

@@ -67,3 +67,26 @@ def test_upgrading_an_up_to_date_database_changes_nothing(empty_engine: Engine) 
     db.upgrade(empty_engine)
     db.upgrade(empty_engine)
     assert db.current_revision(empty_engine) == db.head_revision()
+
+
+def test_0003_gives_existing_workspaces_the_lagging_metrics(empty_engine: Engine) -> None:
+    db.upgrade(empty_engine, "0002")
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspace (platform, external_id, name, timezone, week_start, backdate_days, settings,"
+                " created_at) VALUES ('slack', 'T1', '', 'UTC', 0, 7, '{}', '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO metric_def (workspace_id, key, label, unit, aliases, points_per_unit, daily_cap, kind,"
+                " position) SELECT id, 'dials', 'dials', 'dial', '[]', 1, 500, 'leading', 0 FROM workspace"
+            )
+        )
+    db.upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        keys = connection.execute(text("SELECT key, kind, position FROM metric_def ORDER BY position")).all()
+    assert [tuple(row) for row in keys] == [("dials", "leading", 0), ("revenue", "lagging", 8), ("deals", "lagging", 9)]
+    db.downgrade(empty_engine, "0002")
+    db.upgrade(empty_engine)

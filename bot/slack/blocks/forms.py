@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.slack.blocks import ids
 from bot.slack.blocks.kit import context
+from metrics.catalog import loggable
 from metrics.records import MetricSpec
 
 
@@ -24,7 +25,7 @@ def build_log_form(metrics: tuple[MetricSpec, ...], today: date, backdate_days: 
         "submit": {"type": "plain_text", "text": "Log"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            *(_metric_input(spec) for spec in metrics),
+            *(_metric_input(spec) for spec in loggable(metrics)),
             {
                 "type": "input",
                 "block_id": ids.DAY_BLOCK,

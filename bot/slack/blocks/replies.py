@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.slack.blocks.kit import Message, context, escape, header, message, section
+from metrics.catalog import loggable
 from metrics.errors import DomainError
 from metrics.records import MetricSpec
 
@@ -25,7 +26,7 @@ COMMANDS = (
 def build_help_message(metrics: tuple[MetricSpec, ...]) -> Message:
     """Every command with an example, and the metric names Tally understands."""
     commands = "\n".join(f"`{example}` — {what}" for example, what in COMMANDS)
-    names = "\n".join(f"*{spec.label}*: {', '.join(spec.aliases)}" for spec in metrics)
+    names = "\n".join(f"*{spec.label}*: {', '.join(spec.aliases)}" for spec in loggable(metrics))
     blocks = [
         header("Tally — commands"),
         section(commands),
