@@ -75,8 +75,58 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("holiday_country", sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column("holiday_subdivision", sa.String(length=16), nullable=True))
 
+    _add_lagging_metrics()
+
+
+# The catalog entries as they were when this migration was written (a migration never imports the app's
+# catalog, which may change later).
+LAGGING = (
+    ("revenue", "revenue", "revenue", ["revenue", "sales", "bookings", "won revenue"]),
+    ("deals", "deals won", "deal won", ["deals", "deal", "deals won", "wins", "closed deals"]),
+)
+METRIC_DEF = sa.table(
+    "metric_def",
+    sa.column("workspace_id", sa.Integer()),
+    sa.column("key", sa.String()),
+    sa.column("label", sa.String()),
+    sa.column("unit", sa.String()),
+    sa.column("aliases", sa.JSON()),
+    sa.column("points_per_unit", sa.Numeric(10, 2)),
+    sa.column("daily_cap", sa.Integer()),
+    sa.column("kind", sa.String()),
+    sa.column("position", sa.SmallInteger()),
+    sa.column("visibility", sa.String()),
+)
+
+
+def _add_lagging_metrics() -> None:
+    bind = op.get_bind()
+    workspaces = [row[0] for row in bind.execute(sa.text("SELECT id FROM workspace"))]
+    existing = {(row[0], row[1]) for row in bind.execute(sa.text("SELECT workspace_id, key FROM metric_def"))}
+    rows = [
+        {
+            "workspace_id": workspace,
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "aliases": aliases,
+            "points_per_unit": 0,
+            "daily_cap": 0,
+            "kind": "lagging",
+            "position": 8 + offset,
+            "visibility": "everyone",
+        }
+        for workspace in workspaces
+        for offset, (key, label, unit, aliases) in enumerate(LAGGING)
+        if (workspace, key) not in existing
+    ]
+    if rows:
+        op.bulk_insert(METRIC_DEF, rows)
+
 
 def downgrade() -> None:
+    op.execute("DELETE FROM target WHERE metric_id IN (SELECT id FROM metric_def WHERE kind = 'lagging')")
+    op.execute("DELETE FROM metric_def WHERE kind = 'lagging'")
     with op.batch_alter_table("workspace", schema=None) as batch_op:
         batch_op.drop_column("holiday_subdivision")
         batch_op.drop_column("holiday_country")
