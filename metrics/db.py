@@ -8,6 +8,7 @@ makes concurrent requests queue politely behind the busy timeout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +46,37 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema at `engine` up to `revision` (default: the newest)."""
-    with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), revision)
+    _migrate(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema at `engine` down to `revision` ("base" removes every table)."""
-    with engine.begin() as connection:
-        command.downgrade(_alembic_config(connection), revision)
+    _migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+def _migrate(engine: Engine, run: Callable[[Config], None]) -> None:
+    """Run a migration in one transaction.
+
+    On SQLite, Alembic alters a table by copying it, dropping the old one and renaming the copy; with foreign
+    keys enforced, dropping a table others point at fails. SQLite's documented recipe is to switch enforcement
+    off for the migration (it can only be switched outside a transaction) and check every key afterwards.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _driver(connection).execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                run(_alembic_config(connection))
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("the migration left a foreign key pointing at nothing; rolled back")
+        finally:
+            if sqlite:
+                _driver(connection).execute("PRAGMA foreign_keys=ON")
+
+
+def _driver(connection: Connection) -> Any:
+    return connection.connection.driver_connection
 
 
 def current_revision(engine: Engine) -> str | None:
