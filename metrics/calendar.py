@@ -13,7 +13,7 @@ team (Israel) and a Monday–Friday team share the same rules. Holiday lookups a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache
@@ -219,3 +219,8 @@ def _holidays_in_year(country: str, subdivision: str | None, year: int) -> Mappi
         raise ValueError(f"unknown holiday region {country!r}/{subdivision!r}") from error
     # A read-only plain copy: the package's object grows when asked about other years, and this one is shared.
     return MappingProxyType(dict(found))
+
+
+def without_pto(calendar: WorkCalendar) -> WorkCalendar:
+    """The same calendar with no days off: the working days a target for a whole period is set against."""
+    return replace(calendar, pto=())
