@@ -1,0 +1,130 @@
+"""Every rep's numbers for one window, for many reps at once: what standings, scorecards and the Home tab show.
+
+Six queries however many reps: the catalog, the reps' calendars (two), window totals, targets, deals by rep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from metrics import kpis, queries, report_queries, team_queries
+from metrics.calendar import WorkCalendar, elapsed_working_fraction
+from metrics.catalog import LAGGING
+from metrics.deal_records import DealTotals, GroupBy
+from metrics.pace import Ramp, next_step, pace, target_for_window
+from metrics.periods import Period
+from metrics.records import MetricSpec
+from metrics.score_records import MetricLine, RepNumbers
+from metrics.services import calendars
+from metrics.services.reports import kpi_row
+from metrics.team_queries import RepRow, TargetRow
+
+REVENUE, DEALS = "revenue", "deals"
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    window: Period
+    now: datetime
+    week_start: int
+    catalog: list[tuple[int, MetricSpec]]
+    calendars: dict[int, WorkCalendar]
+    quantities: dict[tuple[int, int], int]
+    targets: dict[int, list[TargetRow]]
+    deals: dict[int, DealTotals]
+
+
+def rep_numbers(
+    session: Session, *, workspace_id: int, reps: Sequence[RepRow], window: Period, now: datetime, week_start: int
+) -> dict[int, RepNumbers]:
+    """Each rep's lines (leading metrics with activity or a target), goals (revenue and deals), score and points."""
+    if not reps:
+        return {}
+    ids = [rep.rep_id for rep in reps]
+    as_of = min(window.last_day, window.start if now.date() < window.start else now.date())
+    targets: dict[int, list[TargetRow]] = {}
+    for target in team_queries.targets_in_force(session, workspace_id, as_of, rep_ids=ids):
+        targets.setdefault(target.rep_id or 0, []).append(target)
+    deals = report_queries.deal_totals(session, workspace_id, window, GroupBy.REP, as_of)
+    context = _Context(
+        window=window,
+        now=now,
+        week_start=week_start,
+        catalog=queries.metric_catalog(session, workspace_id),
+        calendars=calendars.calendars(session, workspace_id, ids),
+        quantities=team_queries.window_quantities(session, workspace_id, ids, window),
+        targets=targets,
+        deals={group.rep_id: totals for group, totals in deals.items() if group.rep_id},
+    )
+    return {rep.rep_id: _numbers(rep, context) for rep in reps}
+
+
+def _numbers(rep: RepRow, context: _Context) -> RepNumbers:
+    calendar = context.calendars[rep.rep_id]
+    ramp = Ramp(rep.ramp_percent, rep.ramp_until) if rep.ramp_percent and rep.ramp_until else None
+    elapsed = elapsed_working_fraction(calendar, context.window, context.now)
+    deals = context.deals.get(rep.rep_id, DealTotals())
+    lines: list[MetricLine] = []
+    goals: list[MetricLine] = []
+    for metric_id, spec in context.catalog:
+        actual = _actual(spec, metric_id, rep.rep_id, context, deals)
+        mine = [t for t in context.targets.get(rep.rep_id, []) if t.metric_id == metric_id]
+        target = _window_target([t for t in mine if not t.stretch], context, calendar, ramp)
+        stretch = _window_target([t for t in mine if t.stretch], context, calendar, None)
+        if not (actual or target or stretch):
+            continue
+        line = MetricLine(
+            metric=spec,
+            actual=actual,
+            target=target,
+            stretch=stretch,
+            attainment=None if target is None else kpis.attainment(actual, target),
+            pace=None if target is None else pace(actual, target, elapsed),
+            points=kpis.activity_points({spec.key: int(actual)}, {spec.key: spec.points})
+            if spec.kind != LAGGING
+            else Decimal(0),
+        )
+        (goals if spec.kind == LAGGING else lines).append(line)
+    components = [(line.metric.key, line.actual, line.target, line.metric.points) for line in lines if line.target]
+    score = kpis.activity_score(kpis.ScoreComponent(a, t, w) for _, a, t, w in components)
+    return RepNumbers(
+        rep_id=rep.rep_id,
+        name=rep.name,
+        hidden=rep.hidden,
+        lines=tuple(lines),
+        goals=tuple(goals),
+        score=score,
+        points=sum((line.points for line in lines), Decimal(0)),
+        deals=kpi_row(rep.name, deals),
+        next_step=next_step(components),
+    )
+
+
+def _actual(spec: MetricSpec, metric_id: int, rep_id: int, context: _Context, deals: DealTotals) -> Decimal:
+    if spec.key == REVENUE:
+        return deals.won_revenue
+    if spec.key == DEALS:
+        return Decimal(deals.won)
+    return Decimal(context.quantities.get((rep_id, metric_id), 0))
+
+
+def _window_target(
+    targets: list[TargetRow], context: _Context, calendar: WorkCalendar, ramp: Ramp | None
+) -> Decimal | None:
+    """The sum of the targets' shares of the window (a rep may have a daily and a monthly target of one metric)."""
+    if not targets:
+        return None
+    return sum(
+        (
+            target_for_window(
+                t.amount, t.period_kind, context.window, calendar, week_start=context.week_start, ramp=ramp
+            )
+            for t in targets
+        ),
+        Decimal(0),
+    )

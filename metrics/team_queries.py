@@ -1,0 +1,116 @@
+"""Set-based reads for many reps at once: window totals, targets in force, the reps themselves.
+
+Each function is one query however many reps it covers (standings for 200 reps cost what they cost for 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from metrics.models import Entry, Rep, Target
+from metrics.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class RepRow:
+    """A rep as standings need them."""
+
+    rep_id: int
+    name: str
+    team_id: int | None
+    hidden: bool
+    role: str
+    ramp_percent: Decimal | None
+    ramp_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    """A target in force."""
+
+    rep_id: int | None
+    team_id: int | None
+    metric_id: int
+    period_kind: str
+    amount: Decimal
+    stretch: bool
+
+
+def reps(
+    session: Session, workspace_id: int, *, team_id: int | None = None, rep_ids: Collection[int] | None = None
+) -> list[RepRow]:
+    """The active reps of the workspace, of one team, or with the given ids."""
+    query = select(Rep).where(Rep.workspace_id == workspace_id, Rep.active.is_(True))
+    if team_id is not None:
+        query = query.where(Rep.team_id == team_id)
+    if rep_ids is not None:
+        query = query.where(Rep.id.in_(rep_ids))
+    return [
+        RepRow(rep.id, rep.display_name, rep.team_id, rep.hidden, rep.role, rep.ramp_percent, rep.ramp_until)
+        for rep in session.scalars(query.order_by(Rep.display_name, Rep.id))
+    ]
+
+
+def window_quantities(
+    session: Session, workspace_id: int, rep_ids: Collection[int], window: Period
+) -> dict[tuple[int, int], int]:
+    """Net quantity per (rep id, metric id) over the window's local days."""
+    rows = session.execute(
+        select(Entry.rep_id, Entry.metric_id, func.sum(Entry.quantity))
+        .where(
+            Entry.workspace_id == workspace_id,
+            Entry.rep_id.in_(rep_ids),
+            Entry.local_day >= window.start,
+            Entry.local_day < window.end,
+        )
+        .group_by(Entry.rep_id, Entry.metric_id)
+    )
+    return {(rep_id, metric_id): int(total) for rep_id, metric_id, total in rows}
+
+
+def day_quantities_by_rep(
+    session: Session, workspace_id: int, rep_ids: Collection[int], start: date, end: date, metric_ids: Collection[int]
+) -> dict[tuple[int, date], dict[int, int]]:
+    """Net quantity per rep and local day, by metric, over [start, end) (for streaks)."""
+    rows = session.execute(
+        select(Entry.rep_id, Entry.local_day, Entry.metric_id, func.sum(Entry.quantity))
+        .where(
+            Entry.workspace_id == workspace_id,
+            Entry.rep_id.in_(rep_ids),
+            Entry.metric_id.in_(metric_ids),
+            Entry.local_day >= start,
+            Entry.local_day < end,
+        )
+        .group_by(Entry.rep_id, Entry.local_day, Entry.metric_id)
+    )
+    days: dict[tuple[int, date], dict[int, int]] = {}
+    for rep_id, day, metric_id, total in rows:
+        days.setdefault((rep_id, day), {})[metric_id] = int(total)
+    return days
+
+
+def targets_in_force(
+    session: Session, workspace_id: int, day: date, *, rep_ids: Collection[int] = (), team_ids: Collection[int] = ()
+) -> list[TargetRow]:
+    """The targets in force on `day` of the given reps and teams; where one was replaced, the newest wins."""
+    rows = session.scalars(
+        select(Target)
+        .where(
+            Target.workspace_id == workspace_id,
+            Target.starts_on <= day,
+            or_(Target.ends_on.is_(None), Target.ends_on >= day),
+            or_(Target.rep_id.in_(rep_ids), and_(Target.team_id.in_(team_ids), Target.rep_id.is_(None))),
+        )
+        .order_by(Target.created_at, Target.id)
+    )
+    newest: dict[tuple[object, ...], TargetRow] = {}
+    for t in rows:
+        key = (t.rep_id, t.team_id, t.metric_id, t.period_kind, t.stretch)
+        newest[key] = TargetRow(t.rep_id, t.team_id, t.metric_id, t.period_kind, t.amount, t.stretch)
+    return list(newest.values())
