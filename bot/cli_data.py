@@ -30,6 +30,7 @@ KINDS: dict[str, tuple[dict[str, tuple[tuple[str, ...], bool]], Callable[[ReadOp
     "reps": (columns.REP_FIELDS, rows.rep_parser, imports.import_reps),
 }
 SHOWN_PROBLEMS = 50
+DATE_FIELDS = {"deals": ("created", "closed"), "subscriptions": ("start", "end", "churned_on"), "activities": ("date",)}
 
 
 def add_commands(commands: Any) -> None:
@@ -73,6 +74,11 @@ def run_import(
     try:
         table = columns.open_table(args.file, fields, _maps(args.map), args.delimiter)
         options = ReadOptions(_date_format(args.date_format), tuple(args.won), tuple(args.lost))
+        if options.date_format is None and (day_first := table.day_first_dates(DATE_FIELDS.get(args.kind, ()))):
+            raise columns.ImportRefused(
+                f"{args.file.name} has day-first dates such as {day_first}, so 03/04 would be read wrongly as "
+                "3 April. Say the format: --date-format %d/%m/%Y."
+            )
         parsed, problems = rows.read_rows(table, parser(options))
         with sessions.begin() as session, _progress(len(parsed), err) as bar:
             workspace = choose_workspace(session, args.workspace, create=True, defaults=defaults, now=now)

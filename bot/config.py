@@ -54,7 +54,8 @@ class Settings:
             bot_token=env.get("SLACK_BOT_TOKEN") or None,
             app_token=env.get("SLACK_APP_TOKEN") or None,
             signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
-            slack_api_url=env.get("SLACK_API_URL") or SLACK_API_DEFAULT,
+            # WebClient joins method names onto the base URL: without the final slash, /api would be dropped.
+            slack_api_url=(env.get("SLACK_API_URL") or SLACK_API_DEFAULT).rstrip("/") + "/",
             database_url=env.get("DATABASE_URL") or DATABASE_DEFAULT,
             workspace_defaults=defaults,
             log_level=(env.get("TALLY_LOG_LEVEL") or "").upper() or None,

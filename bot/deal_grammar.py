@@ -27,7 +27,8 @@ VERBS = {
     "opportunity": DealAction.OPEN,
     "new": DealAction.OPEN,
 }
-_MONEY = re.compile(r"^[$€£]?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?([km])?$", re.IGNORECASE | re.ASCII)
+_MONEY = re.compile(r"^\$?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?([km])?$", re.IGNORECASE | re.ASCII)
+_OTHER_CURRENCY = re.compile(r"^[€£¥₹]|\d(eur|gbp|usd)$", re.IGNORECASE)
 _FILLERS = {"for", "at", "worth", "of", "with", "deal", "on"}
 _DAYS = {name: n for n, name in enumerate(WEEKDAY_NAMES)} | {name[:3]: n for n, name in enumerate(WEEKDAY_NAMES)}
 _ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -68,9 +69,13 @@ def _account(words: list[str], verb: str) -> tuple[str, list[str]]:
         lowered = word.lower()
         if _NEGATIVE.match(word):
             raise UsageError("Amounts must be more than 0.", usage=DEAL_USAGE)
-        if not taken and word[:1] in "$€£":
+        if not taken and word[:1] in "$€£¥₹":
             break  # an amount where the account should be
-        ends_name = bool(_MONEY.match(word)) or lowered in ("cost", "costs") or _is_day_word(lowered)
+        ends_name = (
+            bool(_MONEY.match(word) or _OTHER_CURRENCY.search(word))
+            or lowered in ("cost", "costs")
+            or _is_day_word(lowered)
+        )
         if taken and (ends_name or lowered in _FILLERS):
             return " ".join(taken), words[index:]
         taken.append(word)
@@ -101,6 +106,11 @@ def _details(words: list[str], today: date) -> tuple[Decimal | None, Decimal | N
             position += 1
         elif _NEGATIVE.match(word):
             raise UsageError("Amounts must be more than 0.", usage=DEAL_USAGE)
+        elif _OTHER_CURRENCY.search(word):
+            raise UsageError(
+                f"Tally keeps money in one currency: write “{word[:40]}” as a plain amount, e.g. `12k`.",
+                usage=DEAL_USAGE,
+            )
         else:
             raise UsageError(f"I couldn't read “{words[position][:40]}” in that deal.", usage=DEAL_USAGE)
     return amount, cost, day

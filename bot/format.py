@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def points(value: Decimal) -> str:
@@ -17,7 +17,7 @@ def percent(fraction: Decimal | None) -> str:
     """`Decimal('0.9')` → "90 %"; None → "no data"."""
     if fraction is None:
         return "no data"
-    return f"{(fraction * 100).quantize(Decimal(1)):,} %"
+    return f"{(fraction * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP):,} %"  # 62.5 % shows as 63 %
 
 
 def quantity(value: Decimal | int) -> str:

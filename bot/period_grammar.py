@@ -70,7 +70,7 @@ def _absolute(words: str) -> Period:
             return period_containing(PeriodKind.YEAR, date(int(match.group(1)), 1, 1))
         if match := _RANGE.match(words):
             return date_range(_iso(match.group(1)), _iso(match.group(2)))
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise UsageError(f"“{words[:40]}” isn't a period I can use ({error}).", usage=PERIOD_USAGE) from None
     raise UsageError(f"“{words[:40]}” isn't a period I know.", usage=PERIOD_USAGE)
 

@@ -105,6 +105,7 @@ def latest_open_batch(session: Session, workspace_id: int, rep_id: int) -> tuple
             Entry.workspace_id == workspace_id,
             Entry.rep_id == rep_id,
             Entry.reverses_id.is_(None),
+            Entry.source != "import",  # imported numbers are corrected by importing again, not by /log undo
             reversal.id.is_(None),
         )
         .order_by(Entry.created_at.desc(), Entry.id.desc())
@@ -142,6 +143,29 @@ def _spec(row: MetricDef) -> MetricSpec:
         daily_cap=row.daily_cap,
         kind=row.kind,
     )
+
+
+def lock_rep(session: Session, rep_id: int) -> None:
+    """Hold the rep's row until the transaction ends, so two logs of one rep are checked one after the other
+    (PostgreSQL's FOR UPDATE; SQLite's BEGIN IMMEDIATE already serialises writers)."""
+    session.execute(select(Rep.id).where(Rep.id == rep_id).with_for_update())
+
+
+def later_open_deal_change(session: Session, workspace_id: int, deal_id: int, after_id: int) -> int | None:
+    """The id of a change to the deal made after `after_id` that has not been undone, if any."""
+    undo = aliased(DealChange)
+    return session.scalars(
+        select(DealChange.id)
+        .outerjoin(undo, undo.reverses_id == DealChange.id)
+        .where(
+            DealChange.workspace_id == workspace_id,
+            DealChange.deal_id == deal_id,
+            DealChange.id > after_id,
+            DealChange.reverses_id.is_(None),
+            undo.id.is_(None),
+        )
+        .limit(1)
+    ).first()
 
 
 def account_by_key(session: Session, workspace_id: int, name_key: str) -> Account | None:

@@ -20,7 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-BOT_USER_ID = "U0TALLYBOT"
+from bot.playground.fake_slack_methods import METHODS
+
 RESPOND_PREFIX = "/respond/"
 
 
@@ -46,6 +47,7 @@ class _Fault:
     status: int = 0
     retry_after: int | None = None
     hang_seconds: float = 0.0
+    drop: bool = False
 
 
 @dataclass
@@ -129,6 +131,11 @@ class FakeSlack:
         with self._lock:
             self._faults.setdefault(method, []).extend(_Fault(hang_seconds=seconds) for _ in range(times))
 
+    def drop_next(self, method: str, *, times: int = 1) -> None:
+        """Close the connection of the next `times` calls of `method` without answering (a network failure)."""
+        with self._lock:
+            self._faults.setdefault(method, []).extend(_Fault(drop=True) for _ in range(times))
+
     def calls(self, method: str | None = None) -> list[Call]:
         """Every call received so far (optionally only those of one method), oldest first."""
         with self._lock:
@@ -170,64 +177,12 @@ class FakeSlack:
     def _answer(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         if token != self.bot_token:
             return {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
-        handler = _METHODS.get(method)
+        handler = METHODS.get(method)
         return handler(self, params) if handler else {"ok": True}
 
-    def _next_ts(self) -> str:
+    def next_ts(self) -> str:
+        """A message timestamp, increasing, as Slack's are."""
         return f"{time.time():.0f}.{next(self._ts):06d}"
-
-
-def _auth_test(fake: FakeSlack, _params: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "ok": True,
-        "url": "https://playground.slack.invalid/",
-        "team": "Playground",
-        "user": "tally",
-        "team_id": fake.team_id,
-        "user_id": BOT_USER_ID,
-        "bot_id": "B0TALLY",
-        "is_enterprise_install": False,
-    }
-
-
-def _users_info(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
-    user = fake.users.get(str(params.get("user", "")))
-    return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
-
-
-def _post_message(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
-    channel = str(params.get("channel", ""))
-    if channel.startswith("U"):
-        channel = "D" + channel[1:]  # posting to a user id lands in the app's DM with them
-    ts = fake._next_ts()
-    return {"ok": True, "channel": channel, "ts": ts, "message": {"text": params.get("text", ""), "ts": ts}}
-
-
-def _post_ephemeral(fake: FakeSlack, _params: dict[str, Any]) -> dict[str, Any]:
-    return {"ok": True, "message_ts": fake._next_ts()}
-
-
-def _view(_fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
-    view = params.get("view")
-    view = json.loads(view) if isinstance(view, str) else dict(view or {})
-    return {"ok": True, "view": {**view, "id": "V" + uuid.uuid4().hex[:10].upper(), "hash": uuid.uuid4().hex}}
-
-
-def _conversations_open(_fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
-    users = str(params.get("users", "")).split(",")
-    return {"ok": True, "channel": {"id": "D" + users[0][1:]}}
-
-
-_METHODS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
-    "auth.test": _auth_test,
-    "users.info": _users_info,
-    "chat.postMessage": _post_message,
-    "chat.postEphemeral": _post_ephemeral,
-    "views.publish": _view,
-    "views.open": _view,
-    "views.update": _view,
-    "conversations.open": _conversations_open,
-}
 
 
 class _Server(ThreadingHTTPServer):
@@ -261,6 +216,11 @@ class _Handler(BaseHTTPRequestHandler):
         fault = fake._take_fault(method)
         if fault is not None and fault.hang_seconds:
             time.sleep(fault.hang_seconds)
+        if fault is not None and fault.drop:
+            fake._record(Call(method, params, headers, 0, time.time(), parts.path))
+            self.close_connection = True
+            self.connection.close()
+            return
         status = fault.status if fault is not None and fault.status else 200
         fake._record(Call(method, params, headers, status, time.time(), parts.path))
         if fault is not None and fault.status:

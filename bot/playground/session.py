@@ -17,6 +17,7 @@ from bot.slack.app import build_app
 from bot.slack.blocks import ids
 from bot.slack.runtime import Runtime
 from bot.slack.server import EVENTS_PATH, make_http_server, serve_in_background
+from bot.slack.text import escape_like_slack
 from metrics.records import Platform, WorkspaceDefaults
 
 # Time zones for the people the demo uses; anyone else gets the workspace default.
@@ -30,6 +31,8 @@ HELP = """Type as a user:  @alice /log 12 dials 3 meetings   @bob /scorecard   @
 Press a button:  @alice click Undo        Open the Home tab:  @alice home
 Fill the form:   @alice /log   then   @alice submit dials=12 meetings=3
 Lines starting with # are comments; `quit` leaves."""
+# The commands whose manifest entry sets should_escape: Slack sends mentions in them as <@U…> markup.
+ESCAPED_COMMANDS = frozenset({"/kpis", "/tally", "/target", "/scorecard", "/standings", "/plan", "/funnel"})
 _LINE = re.compile(r"^@(?P<user>[a-z][a-z0-9_.-]{0,30})\s+(?P<rest>.*)$", re.IGNORECASE)
 
 
@@ -108,7 +111,11 @@ class Playground:
 
     def _post_command(self, user_id: str, command: str, text: str) -> requests.HttpReply:
         body = requests.slash_command(
-            command, text, user_id=user_id, team_id=self.slack.team_id, response_url=self.slack.new_response_url()
+            command,
+            self._as_slack_sends(command, text),
+            user_id=user_id,
+            team_id=self.slack.team_id,
+            response_url=self.slack.new_response_url(),
         )
         return self._post(body, requests.FORM)
 
@@ -134,14 +141,35 @@ class Playground:
         values = form_values(fields, initial_day=self._forms[user])
         if isinstance(values, str):
             return values
-        del self._forms[user]
         body = requests.view_submission(ids.LOG_FORM, values, user_id=user_id, team_id=self.slack.team_id)
-        return self._post(body, requests.FORM)
+        reply = self._post(body, requests.FORM)
+        answer = reply.json()
+        if not (isinstance(answer, dict) and answer.get("response_action") == "errors"):
+            del self._forms[user]  # a form with errors stays open, as in Slack
+        return reply
 
     def _post(self, body: str, content_type: str) -> requests.HttpReply:
         if self._poster is None:
             raise RuntimeError("the playground is not started")
         return self._poster.post(body, content_type)
+
+    def _as_slack_sends(self, command: str, typed: str) -> str:
+        """Slack escapes &, < and >; for commands with should_escape it also turns @name into mention markup."""
+        text = escape_like_slack(typed)
+        if command in ESCAPED_COMMANDS:
+            text = re.sub(
+                r"(?<![\w<])@([a-z][a-z0-9_.-]{0,30})",
+                lambda m: f"<@{self._user_id(m.group(1).lower())}|{m.group(1)}>",
+                text,
+                flags=re.IGNORECASE,
+            )
+            text = re.sub(
+                r"(?<![\w<&])#([a-z0-9][a-z0-9_-]{0,40})",
+                lambda m: f"<#C{m.group(1).upper().replace('-', '')[:10]}|{m.group(1)}>",
+                text,
+                flags=re.IGNORECASE,
+            )
+        return text
 
     def _user_id(self, user: str) -> str:
         user_id = "U" + re.sub(r"[^A-Z0-9]", "", user.upper())[:10]

@@ -17,7 +17,12 @@ def render_calls(reply: HttpReply, calls: list[Call], user: str, *, show_home: b
     if reply.status != 200:
         yield f"  (the app answered HTTP {reply.status}: {reply.body[:200]})"
     acked = reply.json()
-    if isinstance(acked, dict) and (acked.get("text") or acked.get("blocks")):
+    if isinstance(acked, dict) and acked.get("response_action") == "errors":
+        yield f"  ┌─ the form stays open for {user}, with errors"
+        for field, message in acked.get("errors", {}).items():
+            yield f"  │ {field}: {message}"
+        yield "  └─"
+    elif isinstance(acked, dict) and (acked.get("text") or acked.get("blocks")):
         yield from _box(f"only {user} sees this", acked)
     for call in calls:
         if call.status != 200 or call.method in QUIET_METHODS:

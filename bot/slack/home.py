@@ -6,7 +6,6 @@ import logging
 from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks.home import build_home_view
 from bot.slack.runtime import Runtime
@@ -26,5 +25,5 @@ def publish_home(client: WebClient, runtime: Runtime, rep: RepContext, user_id: 
         card = scorecards.scorecard(session, rep=rep, now=now)
     try:
         client.views_publish(user_id=user_id, view=build_home_view(card, now))
-    except SlackApiError as error:
-        logger.warning("views.publish failed for %s: %s", user_id, error.response.get("error"))
+    except Exception:  # a rejection, a timeout, anything: the log stands either way
+        logger.warning("views.publish failed for %s", user_id, exc_info=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,9 @@ REP_FIELDS: dict[str, tuple[tuple[str, ...], bool]] = {
 }
 
 
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}")
+
+
 class ImportRefused(Exception):
     """The file as a whole cannot be imported (empty, not CSV, columns missing); nothing was written."""
 
@@ -61,13 +65,37 @@ class Table:
     delimiter: str
 
     def lines(self) -> Iterator[tuple[int, list[str]]]:
-        """Each data line with its 1-based line number in the file (the header is line 1)."""
+        """Each data line with its 1-based line number in the file (the header is line 1).
+
+        Raises:
+            ImportRefused: the file is not valid CSV (e.g. an unclosed quote, a field over the size limit).
+        """
         with self.path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
-            next(reader, None)
-            for values in reader:
-                if any(value.strip() for value in values):
-                    yield reader.line_num, values
+            try:
+                next(reader, None)
+                for values in reader:
+                    if any(value.strip() for value in values):
+                        yield reader.line_num, values
+            except csv.Error as error:
+                raise ImportRefused(
+                    f"{self.path.name} is not valid CSV near line {reader.line_num}: {error}."
+                ) from None
+
+    def day_first_dates(self, fields: tuple[str, ...]) -> str | None:
+        """A date in `fields` that can only be read day first (25/03/2017), if there is one.
+
+        Slash dates are read month first (Salesforce's US export); a file of day-first dates would be misread
+        silently wherever the day is 12 or less, so such a file must say its format.
+        """
+        columns = [self.columns[field] for field in fields if field in self.columns]
+        for _, values in self.lines():
+            for index in columns:
+                value = values[index].strip() if index < len(values) else ""
+                match = _SLASH_DATE.match(value)
+                if match and int(match.group(1)) > 12 and int(match.group(2)) <= 12:
+                    return value
+        return None
 
 
 def open_table(
@@ -95,7 +123,7 @@ def open_table(
 
 def _header(path: Path, delimiter: str) -> list[str]:
     try:
-        raw = path.read_bytes()[:65536]
+        raw = path.read_bytes()
     except OSError as error:
         raise ImportRefused(f"cannot read {path}: {error.strerror}") from None
     if not raw.strip():
@@ -103,9 +131,12 @@ def _header(path: Path, delimiter: str) -> list[str]:
     if b"\x00" in raw:
         raise ImportRefused(f"{path.name} is not a text CSV file (it holds binary data).")
     try:
+        # The whole file, so that a bad byte anywhere is found before anything is stored.
         first_line = raw.decode("utf-8-sig").splitlines()[0]
-    except UnicodeDecodeError:
-        raise ImportRefused(f"{path.name} is not UTF-8 text; save it as CSV (UTF-8).") from None
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            f"{path.name} is not UTF-8 text (byte {error.start:,} is not); save it as CSV (UTF-8)."
+        ) from None
     header = [name.strip() for name in next(csv.reader([first_line], delimiter=delimiter))]
     if len(header) == 1:
         for other in (";", "\t", "|"):

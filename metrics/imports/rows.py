@@ -136,9 +136,12 @@ def subscription_parser(options: ReadOptions) -> Callable[[int, dict[str, str]],
             raise BadValue("neither MRR nor ARR")
         churned = parse_flag(fields.get("churned", ""), "churned")
         churned_on = parse_date(fields.get("churned_on", ""), options.date_format) or (ends_on if churned else None)
+        if churned and churned_on is None:
+            raise BadValue("churned, but neither an end date nor a churn date")
+        ends_on = ends_on or churned_on  # a churned subscription ends when it churned, even if no end date was given
         monthly = mrr if mrr is not None else (arr or Decimal(0)) / 12
         return SubscriptionRow(
-            line, fields.get("id") or None, account, starts_on, ends_on, monthly, arr, churned, churned_on
+            line, (fields.get("id") or "")[:64] or None, account, starts_on, ends_on, monthly, arr, churned, churned_on
         )
 
     return parse
@@ -155,7 +158,12 @@ def activity_parser(options: ReadOptions) -> Callable[[int, dict[str, str]], Act
         if not quantity:
             raise BadValue("a quantity of 1 or more is needed")
         return ActivityRow(
-            line, fields.get("id") or None, _required(fields, "rep"), day, _required(fields, "metric"), quantity
+            line,
+            (fields.get("id") or "")[:200] or None,
+            _required(fields, "rep"),
+            day,
+            _required(fields, "metric"),
+            quantity,
         )
 
     return parse

@@ -92,6 +92,15 @@ def stage_of(raw: str, won: Iterable[str] = (), lost: Iterable[str] = ()) -> Sta
     return Stage.OPEN
 
 
+NAME_LENGTH = 200
+
+
 def fold(text: str) -> str:
-    """The matching key of a name: lower case, single spaces."""
-    return " ".join(text.lower().split())
+    """The matching key of a name: lower case, single spaces, at most the 200 characters a name column holds
+    (so a stored key and a looked-up key always agree, however long the name)."""
+    return " ".join(text.lower().split())[:NAME_LENGTH]
+
+
+def tidy(text: str) -> str:
+    """A name as stored: single spaces, at most 200 characters."""
+    return " ".join(text.split())[:NAME_LENGTH]

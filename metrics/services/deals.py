@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from metrics import queries, rules
 from metrics.deal_records import DealAction, DealReceipt, DealRequest, DealSummary, Stage
 from metrics.errors import InvalidActivity, UnknownLog
+from metrics.imports.values import fold, tidy
 from metrics.models import Account, Deal, DealChange
 from metrics.records import LogItem, LogRequest, Platform, RepContext
 from metrics.services import ledger
@@ -43,6 +44,7 @@ def log_deal(
     if idempotency_key and (earlier := queries.deal_changes_with_key(session, rep.workspace_id, idempotency_key)):
         return _receipt(session, earlier[0], request.action, duplicate=True)
     rules.check_day(request.day, rep.today(now), rep.backdate_days)
+    queries.lock_rep(session, rep.rep_id)
     rules.check_money(request.amount, "amount")
     rules.check_money(request.cost, "cost")
     batch_id = uuid.uuid4().hex
@@ -61,9 +63,10 @@ def log_deal(
                     batch_id=batch_id,
                 )
     except IntegrityError:
-        if not idempotency_key:
+        # Only a concurrent twin of this very request explains a conflict; anything else is a real error.
+        earlier = queries.deal_changes_with_key(session, rep.workspace_id, idempotency_key) if idempotency_key else []
+        if not earlier:
             raise
-        earlier = queries.deal_changes_with_key(session, rep.workspace_id, idempotency_key)
         return _receipt(session, earlier[0], request.action, duplicate=True)
     return _receipt(session, change, request.action)
 
@@ -72,9 +75,16 @@ def revert_changes(session: Session, rep: RepContext, changes: list[DealChange],
     """Put each changed deal back as it was before the change, writing a reversing change for each.
 
     A deal the change created is voided (kept, but out of every report). Returns the (last) deal as it now is.
+
+    Raises:
+        UnknownLog: a later change of the same deal is still in place: it must be undone first (putting an older
+            snapshot back over it would silently undo the later change too).
     """
     deal: Deal | None = None
     for change in reversed(changes):
+        later = queries.later_open_deal_change(session, change.workspace_id, change.deal_id, change.id)
+        if later is not None:
+            raise UnknownLog("A later change to that deal is still in place; undo that one first (`/log undo`).")
         deal = session.get_one(Deal, change.deal_id)
         current = snapshot(deal)
         if change.before is None:
@@ -126,22 +136,15 @@ def summary(session: Session, deal: Deal) -> DealSummary:
     )
 
 
-def fold_name(name: str) -> str:
-    """The matching key of an account name: lower case, single spaces."""
-    return " ".join(name.lower().split())
-
-
 def account_for(session: Session, workspace_id: int, name: str, now: datetime) -> Account:
     """The account called `name` (matched case- and space-insensitively), created if new."""
-    key = fold_name(name)
+    key = fold(name)
     found = queries.account_by_key(session, workspace_id, key)
     if found is not None:
         return found
     try:
         with session.begin_nested():
-            account = Account(
-                workspace_id=workspace_id, name=" ".join(name.split())[:200], name_key=key[:200], created_at=now
-            )
+            account = Account(workspace_id=workspace_id, name=tidy(name), name_key=key, created_at=now)
             session.add(account)
         return account
     except IntegrityError:
@@ -163,7 +166,9 @@ def _apply(
     )
     before = None if deal is None else snapshot(deal)
     if deal is None:
-        deal = _new_deal(session, rep, account, request.day, now)
+        # A deal first heard of as won or lost has no known start: leave it empty rather than invent a 0-day cycle.
+        opened = request.day if request.action is DealAction.OPEN else None
+        deal = _new_deal(session, rep, account, opened, now)
     _act(deal, request)
     deal.updated_at = now
     session.flush()
@@ -185,7 +190,7 @@ def _apply(
 def _account(session: Session, rep: RepContext, request: DealRequest, now: datetime) -> Account:
     if (
         request.action is DealAction.LOST
-        and queries.account_by_key(session, rep.workspace_id, fold_name(request.account)) is None
+        and queries.account_by_key(session, rep.workspace_id, fold(request.account)) is None
     ):
         close = difflib.get_close_matches(request.account, queries.account_names(session, rep.workspace_id), n=1)
         hint = f" Did you mean “{close[0]}”?" if close else ""
@@ -193,7 +198,7 @@ def _account(session: Session, rep: RepContext, request: DealRequest, now: datet
     return account_for(session, rep.workspace_id, request.account, now)
 
 
-def _new_deal(session: Session, rep: RepContext, account: Account, day: date, now: datetime) -> Deal:
+def _new_deal(session: Session, rep: RepContext, account: Account, day: date | None, now: datetime) -> Deal:
     deal = Deal(
         workspace_id=rep.workspace_id,
         owner_rep_id=rep.rep_id,

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from metrics.imports.rows import ImportProblem, ImportSummary
-from metrics.imports.values import fold
+from metrics.imports.values import fold, tidy
 from metrics.models import Account, Rep
 
 Progress = Callable[[int], None]
@@ -26,7 +26,7 @@ def reps_by_name(session: Session, workspace_id: int, names: Iterable[str], now:
     for key, name in missing.items():
         rep = Rep(
             workspace_id=workspace_id,
-            display_name=" ".join(name.split())[:200],
+            display_name=tidy(name),
             role="rep",
             active=True,
             created_at=now,
@@ -40,13 +40,13 @@ def reps_by_name(session: Session, workspace_id: int, names: Iterable[str], now:
 def accounts_by_name(session: Session, workspace_id: int, names: Iterable[str], now: datetime) -> dict[str, int]:
     """Folded name → account id for `names`, creating the accounts not seen before (in one insert)."""
     known = _account_ids(session, workspace_id)
-    missing = {fold(name): " ".join(name.split()) for name in names if fold(name) not in known}
+    missing = {fold(name): tidy(name) for name in names if fold(name) not in known}
     if missing:
         insert_rows(
             session,
             Account,
             [
-                {"workspace_id": workspace_id, "name": name[:200], "name_key": key[:200], "created_at": now}
+                {"workspace_id": workspace_id, "name": name, "name_key": key, "created_at": now}
                 for key, name in missing.items()
             ],
         )
@@ -104,17 +104,19 @@ def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
         session.execute(insert(model), rows)
 
 
-def first_of_each(rows: Sequence[T], key: Callable[[T], object], what: str) -> tuple[list[T], list[ImportProblem]]:
+def first_of_each(
+    rows: Sequence[T], key: Callable[[T], object], what: str, line: Callable[[T], int] | None = None
+) -> tuple[list[T], list[ImportProblem]]:
     """Keep the first row of each key; later ones become problems ("the same deal id as line 7")."""
     seen: dict[object, int] = {}
     kept: list[T] = []
     duplicates: list[ImportProblem] = []
     for row in rows:
-        line = getattr(row, "line", 0)
+        number = line(row) if line is not None else getattr(row, "line", 0)
         if key(row) in seen:
-            duplicates.append(ImportProblem(line, f"the same {what} as line {seen[key(row)]}"))
+            duplicates.append(ImportProblem(number, f"the same {what} as line {seen[key(row)]}"))
             continue
-        seen[key(row)] = line
+        seen[key(row)] = number
         kept.append(row)
     return kept, duplicates
 

@@ -114,6 +114,8 @@ def import_reps(
             session.flush()
         if row.manager:
             team.manager_rep_id = reps[fold(row.manager)]
+            manager = session.get_one(Rep, team.manager_rep_id)
+            manager.role = manager.role if manager.role == "admin" else "manager"
         tick(progress)
         rep = session.get_one(Rep, reps[fold(row.name)])
         if rep.team_id == team.id:

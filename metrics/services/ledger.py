@@ -46,6 +46,7 @@ def log_activity(
         return _receipt_for(session, rep, earlier, duplicate=True)
     ids = _metric_ids(session, rep)
     items = _merged(request.items)
+    queries.lock_rep(session, rep.rep_id)  # the day-total cap is checked against a total no one else is changing
     _check(session, rep, ids, items, request.day, now)
     entries = _new_entries(
         rep, ids, items, request, source=source, now=now, idempotency_key=idempotency_key, batch_id=batch_id

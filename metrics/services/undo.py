@@ -28,6 +28,8 @@ def undo_log(session: Session, *, rep: RepContext, batch_id: str, source: Platfo
     owners = {entry.rep_id for entry, _ in entries} | {change.rep_id for change, _ in changes}
     if owners != {rep.rep_id}:
         raise UnknownLog("I couldn't find that log among yours, so nothing was undone.")
+    if any(entry.source == Platform.IMPORT.value for entry, _ in entries):
+        raise UnknownLog("Imported numbers are corrected by importing a corrected file, not undone in chat.")
     specs = ledger.specs_by_id(session, rep)
     items = tuple(ledger.metric_total(specs[entry.metric_id], entry.quantity) for entry, _ in entries)
     day = entries[0][0].local_day if entries else changes[0][0].created_at.date()

@@ -72,7 +72,8 @@ def test_won_without_an_open_deal_records_a_new_won_deal_but_needs_an_amount(
         deal(sessions, rep, DealAction.WON, "Initech")
     assert all_deals(sessions) == []
     won = deal(sessions, rep, DealAction.WON, "Initech", amount=5_000, days_ago=1)
-    assert won.created and won.deal.closed_on == won.deal.created_on == rep.today(T0) - timedelta(days=1)
+    assert won.created and won.deal.closed_on == rep.today(T0) - timedelta(days=1)
+    assert won.deal.created_on is None and won.deal.cycle_days is None  # no known start: no invented 0-day cycle
 
 
 def test_lost_needs_a_known_account_and_suggests_the_closest(sessions: sessionmaker[Session]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -256,3 +258,16 @@ def test_the_ravenstack_subscriptions_import_with_maps_only(
     with sessions.begin() as session:
         assert session.scalar(select(func.count()).where(Subscription.churned.is_(True))) == 486
         assert session.scalar(select(func.count(func.distinct(Subscription.account_id)))) == 500
+    # Independent check of subscription ARR on 31 Dec 2024, straight from the CSV.
+    expected = Decimal(0)
+    with RAVENSTACK.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            end = row["end_date"]
+            if row["start_date"] <= "2024-12-31" and (not end or end > "2024-12-31"):
+                expected += Decimal(row["arr_amount"] or 0) or Decimal(row["mrr_amount"]) * 12
+    assert main(["report", "kpis", "--period", "2024", "--by", "workspace", "--format", "json"]) == 0
+    totals = json.loads(capsys.readouterr().out)["totals"]
+    assert totals["subscription_arr"] == float(expected)
+    # Every RavenStack account keeps at least one subscription running, so no customer left entirely in 2024:
+    # churn counts customers, not subscriptions (METRICS.md).
+    assert totals["churn_rate"] == 0.0

@@ -311,7 +311,3 @@ def test_a_backward_plan_never_under_delivers(target: int, deal: int, rates: lis
 def test_arr_of_a_year_is_its_value(months: int, value: int) -> None:
     annual = arr(value, months)
     assert annual is not None and round(annual * months / 12, 10) == value
-
-
-def test_rejected_definitions_each_say_why() -> None:
-    assert all(source and reason for source, reason in REJECTED)

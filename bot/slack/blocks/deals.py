@@ -33,8 +33,8 @@ def build_deal_logged_message(receipt: DealReceipt, today: date) -> Message:
 def deal_detail(deal: DealSummary, receipt: DealReceipt) -> str:
     """One line on where the deal came from: opened when, and how long it took to close."""
     parts = []
-    if receipt.action is DealAction.OPEN and receipt.created:
-        parts.append("Counted as 1 opportunity in today's activity")
+    if receipt.action is DealAction.OPEN and receipt.created and deal.created_on is not None:
+        parts.append(f"Counted as 1 opportunity on {fmt.day(deal.created_on)}")
     elif deal.created_on is not None and deal.closed_on is not None and not receipt.created:
         parts.append(f"Opened {fmt.day(deal.created_on)} · {deal.cycle_days} days to close")
     elif receipt.created and receipt.action is not DealAction.OPEN:

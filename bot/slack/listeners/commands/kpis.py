@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -13,12 +12,10 @@ from bot.kpis_grammar import parse_kpis
 from bot.slack.blocks.kpis import build_kpi_card_message
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
+from bot.slack.text import read_command_text
 from metrics.errors import UnknownRep
 from metrics.records import Platform
 from metrics.services import identity, kpi_cards
-
-# With should_escape on (manifest.yml), Slack sends a mention as <@U123> or <@U123|name>.
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def handle_kpis(
@@ -28,11 +25,9 @@ def handle_kpis(
     ack()
     now = runtime.clock()
     rep = acting_rep(runtime, client, context, now)
-    text = command.get("text", "")
-    mentions = MENTION.findall(text)
-    request = parse_kpis(
-        MENTION.sub(" ", text), today=rep.today(now), week_start=rep.week_start, mentioned=bool(mentions)
-    )
+    words = read_command_text(command.get("text", ""))
+    mentions = list(words.mentions)
+    request = parse_kpis(words.text, today=rep.today(now), week_start=rep.week_start, mentioned=bool(mentions))
     with runtime.sessions.begin() as session:
         other = _mentioned(session, context, mentions)
         card = kpi_cards.kpi_card(

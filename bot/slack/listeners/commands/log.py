@@ -16,6 +16,7 @@ from bot.slack.blocks.ledger import build_logged_message, build_undone_message
 from bot.slack.home import publish_home
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
+from bot.slack.text import read_command_text
 from metrics.deal_records import DealRequest
 from metrics.records import RepContext
 from metrics.services import deals, ledger, undo
@@ -28,9 +29,8 @@ def handle_log(
     ack()
     now = runtime.clock()
     rep = acting_rep(runtime, client, context, now)
-    parsed = parse_log_command(
-        command.get("text", ""), metrics=rep.metrics, today=rep.today(now), backdate_days=rep.backdate_days
-    )
+    text = read_command_text(command.get("text", "")).text
+    parsed = parse_log_command(text, metrics=rep.metrics, today=rep.today(now), backdate_days=rep.backdate_days)
     if isinstance(parsed, OpenLogForm):
         form = build_log_form(rep.metrics, rep.today(now), rep.backdate_days)
         client.views_open(trigger_id=command["trigger_id"], view=form)

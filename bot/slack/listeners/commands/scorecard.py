@@ -11,6 +11,7 @@ from bot.grammar import parse_no_arguments
 from bot.slack.blocks.scorecard import build_scorecard_message
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
+from bot.slack.text import read_command_text
 from metrics.services import scorecards
 
 USAGE = "Try `/scorecard` for today and this week."
@@ -21,7 +22,7 @@ def handle_scorecard(
 ) -> None:
     """Reply ephemerally with the asker's scorecard."""
     ack()
-    parse_no_arguments(command.get("text", ""), usage=USAGE)
+    parse_no_arguments(read_command_text(command.get("text", "")).text, usage=USAGE)
     now = runtime.clock()
     rep = acting_rep(runtime, client, context, now)
     with runtime.sessions.begin() as session:

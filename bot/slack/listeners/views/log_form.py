@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.slack.blocks import ids
 from bot.slack.blocks.ledger import build_logged_message
+from bot.slack.blocks.replies import SOMETHING_WENT_WRONG
 from bot.slack.forms import form_errors, read_log_form
 from bot.slack.home import publish_home
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
 from metrics.errors import DomainError
 from metrics.services import ledger
+
+logger = logging.getLogger(__name__)
 
 
 def handle_log_form_submission(
@@ -30,6 +35,11 @@ def handle_log_form_submission(
             )
     except DomainError as error:
         ack(response_action="errors", errors=form_errors(error, rep.metrics))
+        return
+    except Exception:
+        # A modal has no response_url: the failure must be said in the form, or it would close as if saved.
+        logger.exception("log form failed")
+        ack(response_action="errors", errors={ids.DAY_BLOCK: SOMETHING_WENT_WRONG[:150]})
         return
     ack()
     client.chat_postMessage(channel=context.user_id or "", **build_logged_message(receipt, rep.today(now)))
