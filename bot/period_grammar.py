@@ -78,3 +78,37 @@ def _absolute(words: str) -> Period:
 def _iso(text: str) -> date:
     year, month, day = (int(part) for part in text.split("-"))
     return date(year, month, day)
+
+
+WINDOW_WORDS = {
+    "today": PeriodKind.DAY,
+    "day": PeriodKind.DAY,
+    "daily": PeriodKind.DAY,
+    "week": PeriodKind.WEEK,
+    "weekly": PeriodKind.WEEK,
+    "this week": PeriodKind.WEEK,
+    "month": PeriodKind.MONTH,
+    "monthly": PeriodKind.MONTH,
+    "this month": PeriodKind.MONTH,
+    "quarter": PeriodKind.QUARTER,
+    "quarterly": PeriodKind.QUARTER,
+    "this quarter": PeriodKind.QUARTER,
+    "year": PeriodKind.YEAR,
+    "yearly": PeriodKind.YEAR,
+    "annual": PeriodKind.YEAR,
+    "this year": PeriodKind.YEAR,
+}
+
+
+def parse_window(text: str, *, usage: str, default: PeriodKind = PeriodKind.WEEK) -> PeriodKind:
+    """`today|week|month|quarter|year` (empty: `default`).
+
+    Raises:
+        UsageError: any other words.
+    """
+    words = " ".join(text.lower().split())
+    if not words:
+        return default
+    if words in WINDOW_WORDS:
+        return WINDOW_WORDS[words]
+    raise UsageError(f"“{words[:40]}” isn't a window I know; use today, week, month, quarter or year.", usage=usage)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from metrics.deal_records import DealSummary, KpiRow
+from metrics.deal_records import DealSummary
 from metrics.periods import local_date, zone
 
 
@@ -138,47 +138,3 @@ class UndoReceipt:
     items: tuple[MetricTotal, ...]
     already_undone: bool = False
     deal: DealSummary | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ScorecardLine:
-    """One metric on a scorecard: today and this week, with points and progress where a target exists."""
-
-    metric: MetricSpec
-    today: int
-    week: int
-    points_today: Decimal
-    points_week: Decimal
-    target_today: Decimal | None = None
-    target_week: Decimal | None = None
-    progress_today: Decimal | None = None
-    progress_week: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Scorecard:
-    """A rep's activity card for today and the current week, in their own time zone."""
-
-    rep_name: str
-    timezone: str
-    today: date
-    week_start: date
-    week_end: date
-    lines: tuple[ScorecardLine, ...]
-    goals: KpiRow | None = None  # deals this month (the lagging side), beside the activity lines
-    goals_label: str = ""
-
-    @property
-    def points_today(self) -> Decimal:
-        """All points earned today."""
-        return sum((line.points_today for line in self.lines), Decimal(0))
-
-    @property
-    def points_week(self) -> Decimal:
-        """All points earned this week."""
-        return sum((line.points_week for line in self.lines), Decimal(0))
-
-    @property
-    def is_empty(self) -> bool:
-        """True when nothing was logged this week and no target is set."""
-        return not self.lines

@@ -22,7 +22,7 @@ def publish_home(client: WebClient, runtime: Runtime, rep: RepContext, user_id: 
     not be refreshed must never turn that success into an error reply.
     """
     with runtime.sessions.begin() as session:
-        card = scorecards.scorecard(session, rep=rep, now=now)
+        card = scorecards.scorecard(session, asker=rep, now=now)
     try:
         client.views_publish(user_id=user_id, view=build_home_view(card, now))
     except Exception:  # a rejection, a timeout, anything: the log stands either way

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.slack.runtime import Runtime
+from metrics.errors import UnknownRep
 from metrics.records import Platform, RepContext
 from metrics.services import identity
 
@@ -52,3 +55,19 @@ def _profile(client: WebClient, user_id: str) -> tuple[str, str | None]:
     profile = user.get("profile") or {}
     name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
     return str(name or user_id), user.get("tz")
+
+
+def mentioned_rep(session: Session, context: BoltContext, mentions: Sequence[str]) -> int | None:
+    """The rep id of the first person mentioned, if any.
+
+    Raises:
+        UnknownRep: they have never used Tally in this workspace.
+    """
+    if not mentions:
+        return None
+    other = identity.find_rep(
+        session, platform=Platform.SLACK, workspace_external_id=context.team_id or "", user_external_id=mentions[0]
+    )
+    if other is None:
+        raise UnknownRep("I don't know that person yet: they haven't used Tally.")
+    return other.rep_id

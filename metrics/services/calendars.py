@@ -24,9 +24,7 @@ def calendars(session: Session, workspace_id: int, rep_ids: Iterable[int] | None
     if wanted is not None:
         query = query.where(Rep.id.in_(wanted))
     pto = _pto(session, workspace_id, wanted)
-    return {
-        rep.id: calendar_of(rep, workspace, pto.get(rep.id, ())) for rep, workspace in session.execute(query).tuples()
-    }
+    return {rep.id: calendar_of(rep, workspace, pto.get(rep.id, ())) for rep, workspace in session.execute(query)}
 
 
 def calendar_of(rep: Rep, workspace: Workspace, pto: Iterable[tuple[date, date]] = ()) -> WorkCalendar:

@@ -76,7 +76,8 @@ def _numbers(rep: RepRow, context: _Context) -> RepNumbers:
         mine = [t for t in context.targets.get(rep.rep_id, []) if t.metric_id == metric_id]
         target = _window_target([t for t in mine if not t.stretch], context, calendar, ramp)
         stretch = _window_target([t for t in mine if t.stretch], context, calendar, None)
-        if not (actual or target or stretch):
+        # Revenue and deals won show as goals only against a target; the deals line of a card covers the rest.
+        if not (target or stretch) and (spec.kind == LAGGING or not actual):
             continue
         line = MetricLine(
             metric=spec,

@@ -1,70 +1,114 @@
-"""Scorecards: what a rep has done today and this week, in their own time zone."""
+"""Scorecards: a rep's window (today, week, month, quarter) against prorated targets, with pace, the activity
+score, rank in the team, streak and the cheapest next step — one set of queries for the whole team."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from metrics import kpis, queries, report_queries
+from metrics import kpis, team_queries
+from metrics.calendar import WorkCalendar, is_working_day, working_days
 from metrics.catalog import LEADING
-from metrics.deal_records import DealTotals
-from metrics.periods import PeriodKind, local_date, month_period, week_period, zone
-from metrics.records import MetricSpec, RepContext, Scorecard, ScorecardLine
-from metrics.services.reports import kpi_row
+from metrics.pace import Ramp, target_for_window
+from metrics.periods import PeriodKind, day_period, local_date, period_containing, zone
+from metrics.queries import metric_catalog
+from metrics.records import RepContext
+from metrics.score_records import Rank, RepNumbers, Scorecard
+from metrics.services import access, calendars
+from metrics.services.numbers import rep_numbers
+from metrics.team_queries import RepRow
+
+STREAK_LOOKBACK_DAYS = 90
 
 
-def scorecard(session: Session, *, rep: RepContext, now: datetime) -> Scorecard:
-    """Return the rep's card for today and the current week (the workspace's week start), as of `now`, with
-    their deals of the month so far (the goals side).
+def scorecard(
+    session: Session,
+    *,
+    asker: RepContext,
+    now: datetime,
+    rep_id: int | None = None,
+    window: PeriodKind = PeriodKind.WEEK,
+) -> Scorecard:
+    """The card of the asker, or of a rep they may see (their manager, an admin), for the window holding today.
 
-    A line appears for every metric with activity this week or a target in force today; quantities are net of
-    undos. Progress is quota attainment (actual ÷ target, uncapped) where the rep has a target of that period.
+    Raises:
+        NotAllowed / UnknownRep: the asker may not see that rep, or they are not in this workspace.
     """
-    today = local_date(now, zone(rep.timezone))
-    week = week_period(today, rep.week_start)
-    quantities = queries.day_and_window_quantities(session, rep.workspace_id, rep.rep_id, today, week)
-    kinds = (PeriodKind.DAY.value, PeriodKind.WEEK.value)
-    targets = queries.rep_targets(session, rep.workspace_id, rep.rep_id, kinds, today)
-    lines = [
-        line
-        for metric_id, spec in queries.metric_catalog(session, rep.workspace_id)
-        if spec.kind == LEADING
-        and (line := _line(spec, quantities.get(metric_id, (0, 0)), targets, metric_id)) is not None
-    ]
-    month = month_period(today)
-    deals = report_queries.deal_totals(session, rep.workspace_id, month, None, today, owner_rep_id=rep.rep_id)
+    rep = access.require_view_rep(session, asker, rep_id or asker.rep_id, "scorecard")
+    team = team_queries.reps(session, asker.workspace_id, team_id=rep.team_id) if rep.team_id else []
+    me = (
+        next((row for row in team if row.rep_id == rep.id), None)
+        or team_queries.reps(session, asker.workspace_id, rep_ids=[rep.id])[0]
+    )
+    calendar = calendars.calendars(session, asker.workspace_id, [rep.id])[rep.id]
+    today = local_date(now, zone(calendar.timezone))
+    period = period_containing(window, today, week_start=asker.week_start)
+    numbers = rep_numbers(
+        session, workspace_id=asker.workspace_id, reps=team or [me], window=period, now=now, week_start=asker.week_start
+    )
+    mine = numbers[rep.id]
+    today_numbers = (
+        numbers
+        if window is PeriodKind.DAY
+        else rep_numbers(
+            session,
+            workspace_id=asker.workspace_id,
+            reps=[me],
+            window=day_period(today),
+            now=now,
+            week_start=asker.week_start,
+        )
+    )
     return Scorecard(
         rep_name=rep.display_name,
-        timezone=rep.timezone,
+        timezone=calendar.timezone,
         today=today,
-        week_start=week.start,
-        week_end=week.last_day,
-        lines=tuple(lines),
-        goals=kpi_row(month.label, deals.get(report_queries.Group("everyone"), DealTotals())),
-        goals_label=f"{today:%B} so far",
+        window=period,
+        numbers=mine,
+        today_totals=tuple(line for line in today_numbers[rep.id].lines if line.actual),
+        rank=_rank(numbers, rep.id) if team else None,
+        streak=streak_of(session, asker.workspace_id, me, calendar, today),
+        working_day=is_working_day(calendar, today),
     )
 
 
-def _line(
-    spec: MetricSpec, quantities: tuple[int, int], targets: dict[tuple[int, str], Decimal], metric_id: int
-) -> ScorecardLine | None:
-    """A metric's line, or None when it has neither activity this week nor a target."""
-    on_day, in_week = quantities
-    day_target = targets.get((metric_id, PeriodKind.DAY.value))
-    week_target = targets.get((metric_id, PeriodKind.WEEK.value))
-    if not (on_day or in_week or day_target or week_target):
-        return None
-    weights = {spec.key: spec.points}
-    return ScorecardLine(
-        metric=spec,
-        today=on_day,
-        week=in_week,
-        points_today=kpis.activity_points({spec.key: on_day}, weights),
-        points_week=kpis.activity_points({spec.key: in_week}, weights),
-        target_today=day_target,
-        target_week=week_target,
-        progress_today=None if day_target is None else kpis.attainment(on_day, day_target),
-        progress_week=None if week_target is None else kpis.attainment(in_week, week_target),
+def _rank(numbers: dict[int, RepNumbers], rep_id: int) -> Rank | None:
+    scored = sorted((n for n in numbers.values() if n.score is not None), key=lambda n: n.score or 0, reverse=True)
+    for position, entry in enumerate(scored, start=1):
+        if entry.rep_id == rep_id:
+            return Rank(position=position, of=len(scored))
+    return None
+
+
+def streak_of(session: Session, workspace_id: int, rep: RepRow, calendar: WorkCalendar, today: date) -> int:
+    """Consecutive working days, back from today, on which the rep met every daily activity target.
+
+    Today counts once it is met; until then the streak runs to yesterday (a day in progress breaks nothing).
+    """
+    targets = [
+        t
+        for t in team_queries.targets_in_force(session, workspace_id, today, rep_ids=[rep.rep_id])
+        if t.period_kind == PeriodKind.DAY.value and not t.stretch and t.rep_id == rep.rep_id
+    ]
+    leading = {metric_id for metric_id, spec in metric_catalog(session, workspace_id) if spec.kind == LEADING}
+    targets = [t for t in targets if t.metric_id in leading]
+    if not targets:
+        return 0
+    start = today - timedelta(days=STREAK_LOOKBACK_DAYS)
+    quantities = team_queries.day_quantities_by_rep(
+        session, workspace_id, [rep.rep_id], start, today + timedelta(days=1), [t.metric_id for t in targets]
     )
+    ramp = Ramp(rep.ramp_percent, rep.ramp_until) if rep.ramp_percent and rep.ramp_until else None
+    days = working_days(calendar, start, today + timedelta(days=1))
+    met = {
+        day
+        for day in days
+        if all(
+            quantities.get((rep.rep_id, day), {}).get(t.metric_id, 0)
+            >= target_for_window(t.amount, PeriodKind.DAY, day_period(day), calendar, ramp=ramp)
+            for t in targets
+        )
+    }
+    counted = days if today in met else [day for day in days if day < today]
+    return kpis.streak(met, counted)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -22,7 +21,10 @@ from bot.slack.blocks.scorecard import build_scorecard_message
 from metrics.catalog import DEFAULT_METRICS, LEADING_METRICS
 from metrics.deal_records import Audience, KpiCard, KpiRow
 from metrics.errors import UsageError
-from metrics.records import LogReceipt, MetricTotal, Scorecard, ScorecardLine, UndoReceipt
+from metrics.pace import next_step, pace
+from metrics.periods import week_period
+from metrics.records import LogReceipt, MetricTotal, UndoReceipt
+from metrics.score_records import MetricLine, Rank, RepNumbers, Scorecard
 from tests.conftest import SHARED
 
 TODAY = date(2026, 11, 26)
@@ -54,18 +56,51 @@ def receipt(**changes: Any) -> LogReceipt:
     return LogReceipt(**(fields | changes))
 
 
-def card(lines: int) -> Scorecard:
-    specs = (DEFAULT_METRICS * 2)[:lines]
+def card(lines: int, goals: bool = False) -> Scorecard:
+    specs = (LEADING_METRICS * 2)[:lines]
+    elapsed = Decimal("0.6")
+    metric_lines = tuple(
+        MetricLine(
+            spec,
+            Decimal(20),
+            Decimal(25),
+            Decimal(30),
+            Decimal("0.8"),
+            pace(20, Decimal(25), elapsed),
+            spec.points * 20,
+        )
+        for spec in specs
+    )
+    revenue = next(spec for spec in DEFAULT_METRICS if spec.key == "revenue")
+    goal_lines = (
+        (
+            MetricLine(
+                revenue, Decimal(12_000), Decimal(30_000), None, Decimal("0.4"), pace(12_000, Decimal(30_000), elapsed)
+            ),
+        )
+        if goals
+        else ()
+    )
+    numbers = RepNumbers(
+        rep_id=1,
+        name="Alice",
+        hidden=False,
+        lines=metric_lines,
+        goals=goal_lines,
+        score=Decimal(80) if lines else None,
+        points=sum((line.points for line in metric_lines), Decimal(0)),
+        deals=kpi_row(),
+        next_step=next_step([(m.metric.key, m.actual, m.target or 0, m.metric.points) for m in metric_lines]),
+    )
     return Scorecard(
         rep_name="Alice",
         timezone="America/New_York",
         today=TODAY,
-        week_start=date(2026, 11, 23),
-        week_end=date(2026, 11, 29),
-        lines=tuple(
-            ScorecardLine(spec, 5, 20, spec.points * 5, spec.points * 20, Decimal(10), None, Decimal("0.5"), None)
-            for spec in specs
-        ),
+        window=week_period(TODAY),
+        numbers=numbers,
+        today_totals=metric_lines[:2],
+        rank=Rank(2, 5),
+        streak=4,
     )
 
 
@@ -115,7 +150,7 @@ MESSAGES = {
     "undone": build_undone_message(UndoReceipt("b" * 32, TODAY, (total(DIALS, 12),))),
     "already undone": build_undone_message(UndoReceipt("b" * 32, TODAY, (total(DIALS, 12),), already_undone=True)),
     "scorecard": build_scorecard_message(card(8)),
-    "scorecard with goals": build_scorecard_message(replace(card(8), goals=kpi_row(), goals_label="November so far")),
+    "scorecard with goals": build_scorecard_message(card(8, goals=True)),
     "kpis": build_kpi_card_message(KpiCard("Alice", Audience.ME, "2026-Q4", kpi_row())),
     "kpis everyone": build_kpi_card_message(KpiCard("Acme Sales", Audience.EVERYONE, "2026-Q4", kpi_row())),
     "kpis with no data": build_kpi_card_message(KpiCard("Alice", Audience.ME, "all time", EMPTY_ROW, note="x")),

@@ -136,7 +136,7 @@ def test_tally_run_http_answers_signed_log_and_scorecard(
         texts.append("\n".join(render_blocks(message.json_param("blocks"))))
     assert "Logged 12 dials and 3 meetings" in texts[0] and "Undone: 20 dials" in texts[2]
     assert "Scorecard · Erin" in texts[3] and "America/Los_Angeles" in texts[3]
-    assert "Dials — today 12 · week 12" in texts[3] and "Meetings — today 3 · week 3" in texts[3]
+    assert "Dials — 12 · 12 pts" in texts[3] and "Meetings — 3 · 30 pts" in texts[3]
     assert poster.post(body, requests.FORM, signature="v0=" + "1" * 64).status == 401
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0

@@ -33,8 +33,8 @@ def test_the_demo_logs_refuses_undoes_and_shows_scorecards(playground: Playgroun
     assert "✅ Logged 12 dials and 3 meetings for today" in transcript
     assert "I don't know the metric “dails”. Did you mean “dials”?" in transcript
     assert "Undone: 20 dials" in transcript
-    assert "Scorecard · Alice" in transcript and "Dials — today 12 · week 12 · 12 pts" in transcript
-    assert "Scorecard · Bob" in transcript and "Talk minutes — today 0 · week 45" in transcript
+    assert "Scorecard · Alice · this week" in transcript and "Dials — 12 · 12 pts" in transcript
+    assert "Scorecard · Bob" in transcript and "Talk minutes — 45 · 0 pts" in transcript
     assert "alice's App Home" in transcript and "[Log activity]" in transcript
 
 

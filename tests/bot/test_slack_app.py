@@ -33,7 +33,7 @@ def test_log_is_stored_answered_and_shown_on_the_home_tab(slack: SlackHarness, a
     assert entry_count(slack.sessions) == 2
     home = slack.wait_for("views.publish")[0]
     assert home.params["user_id"] == alice
-    assert "Dials — today 12 · week 12" in "\n".join(render_blocks(home.params["view"]["blocks"]))
+    assert "Dials — 12 · 12 pts" in "\n".join(render_blocks(home.params["view"]["blocks"]))
 
 
 def test_scorecard_is_what_was_logged_minus_what_was_undone(slack: SlackHarness, alice: str) -> None:
@@ -43,10 +43,10 @@ def test_scorecard_is_what_was_logged_minus_what_was_undone(slack: SlackHarness,
     assert "Undone: 20 dials on Thu 26 Nov" in undo.text and undo.message["replace_original"] is True
     slack.command("/log", "5 emails yesterday")
     card = slack.command("/scorecard", "")
-    assert "Dials — today 12 · week 12 · 12 pts" in card.text
-    assert "Meetings — today 3 · week 3 · 30 pts" in card.text
-    assert "Emails — today 0 · week 5 · 5 pts" in card.text
-    assert "Points: today 42 pts · week 47 pts" in card.text
+    assert "Dials — 12 · 12 pts" in card.text
+    assert "Meetings — 3 · 30 pts" in card.text
+    assert "Emails — 5 · 5 pts" in card.text
+    assert "Score: no targets yet · 47 pts" in card.text and "Today: 12 dials · 3 meetings" in card.text
 
 
 def test_a_log_at_2330_in_los_angeles_counts_for_that_local_day(slack: SlackHarness, clock: FakeClock) -> None:
@@ -55,9 +55,10 @@ def test_a_log_at_2330_in_los_angeles_counts_for_that_local_day(slack: SlackHarn
     reply = slack.command("/log", "9 dials", user="UCAROL")
     assert "for today (Thu 19 Nov)" in reply.text
     clock.set(datetime(2026, 11, 20, 16, 0, tzinfo=UTC))  # Fri 20 Nov, 08:00 in Los Angeles
-    card = slack.command("/scorecard", "", user="UCAROL")
-    assert "Today Fri 20 Nov" in card.text and "Dials — today 0 · week 9" in card.text
-    assert "America/Los_Angeles" in card.text
+    today = slack.command("/scorecard", "today", user="UCAROL")
+    assert "Fri 20 Nov" in today.text and "Nothing logged in this window yet" in today.text
+    week = slack.command("/scorecard", "", user="UCAROL")
+    assert "Dials — 9 · 9 pts" in week.text and "America/Los_Angeles" in week.text
 
 
 BAD_LOGS = [
@@ -134,14 +135,14 @@ def test_undo_pressed_twice_reverses_once(slack: SlackHarness, alice: str) -> No
     second = slack.click(ids.UNDO_LOG, logged.buttons["Undo"])
     assert "Undone" in first.text and "already undone; nothing changed" in second.text
     assert entry_count(slack.sessions) == 2
-    assert "Nothing logged this week yet" in slack.command("/scorecard", "").text
+    assert "Nothing logged in this window yet" in slack.command("/scorecard", "").text
 
 
 def test_log_undo_command_reverses_the_last_log(slack: SlackHarness, alice: str) -> None:
     slack.command("/log", "3 dials")
     slack.command("/log", "4 emails")
     assert "Undone: 4 emails" in slack.command("/log", "undo").text
-    assert "Dials — today 3" in slack.command("/scorecard", "").text
+    assert "Dials — 3 · 3 pts" in slack.command("/scorecard", "").text
 
 
 def test_the_same_trigger_id_is_counted_once(slack: SlackHarness, alice: str) -> None:
@@ -155,7 +156,8 @@ def test_a_new_user_is_registered_with_their_slack_name_and_zone(slack: SlackHar
     slack.add_user("UDAVE", "Dave", "Asia/Tokyo")
     card = slack.command("/scorecard", "", user="UDAVE")
     assert "Scorecard · Dave" in card.text and "Asia/Tokyo" in card.text
-    assert "Today Fri 27 Nov" in card.text  # 15:00 UTC Thursday is Friday in Tokyo
+    assert "Mon 23 Nov – Sun 29 Nov" in slack.command("/scorecard", "", user="UDAVE").text
+    assert "Fri 27 Nov" in slack.command("/scorecard", "today", user="UDAVE").text  # 15:00 UTC Thu is Fri in Tokyo
     slack.command("/log", "1 dial", user="UDAVE")
     assert len(slack.fake.calls("users.info")) == 1  # looked up once, then known
 
@@ -246,8 +248,9 @@ def test_tally_help_lists_every_command(slack: SlackHarness, alice: str) -> None
     assert "I only know `/tally help`" in slack.command("/tally", "frobnicate").text
 
 
-def test_scorecard_refuses_options_it_does_not_have(slack: SlackHarness, alice: str) -> None:
-    assert "takes no options yet" in slack.command("/scorecard", "quarter").text
+def test_scorecard_refuses_windows_it_does_not_have(slack: SlackHarness, alice: str) -> None:
+    assert "isn't a window I know" in slack.command("/scorecard", "fortnight").text
+    assert "this quarter" in slack.command("/scorecard", "quarter").text
 
 
 def _form(**fields: str) -> dict[str, dict[str, dict[str, str]]]:
@@ -270,7 +273,7 @@ def test_deals_are_logged_answered_and_undone_through_slack(slack: SlackHarness,
     undone = slack.click(ids.UNDO_LOG, won.buttons["Undo"])
     assert "Undone: Acme Corp is open again ($30,000)." in undone.text
     assert "Which account?" in slack.command("/log", "won $5k").text
-    assert "Opportunities — today 1" in slack.command("/scorecard", "").text
+    assert "Opportunities — 1 · 15 pts" in slack.command("/scorecard", "").text
 
 
 def test_kpis_for_me_for_everyone_and_refused_for_another_rep(slack: SlackHarness, alice: str) -> None:
@@ -292,6 +295,6 @@ def test_kpis_for_me_for_everyone_and_refused_for_another_rep(slack: SlackHarnes
 def test_the_scorecard_has_a_goals_section(slack: SlackHarness, alice: str) -> None:
     slack.command("/log", "12 dials")
     slack.command("/log", "won Acme $10,000")
-    card = slack.command("/scorecard", "").text
-    assert "Activity" in card and "Goals · November so far" in card
-    assert "Revenue won $10,000 · 1 won, 0 lost · win rate 100 % of closed deals · 0 open" in card
+    card = slack.command("/scorecard", "month").text
+    assert "Activity" in card and "Goals" in card
+    assert "Deals — revenue won $10,000 · 1 won, 0 lost · win rate 100 % of closed deals · 0 open" in card

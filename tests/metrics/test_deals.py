@@ -51,8 +51,8 @@ def test_an_opportunity_opens_a_deal_and_counts_one_opportunity(sessions: sessio
     receipt = deal(sessions, rep, DealAction.OPEN, "Acme Corp", amount=30_000)
     assert receipt.created and receipt.deal.stage is Stage.OPEN and receipt.deal.amount == D(30_000)
     with sessions.begin() as session:
-        card = scorecards.scorecard(session, rep=rep, now=T0)
-    assert [(line.metric.key, line.today) for line in card.lines] == [("opportunities", 1)]
+        card = scorecards.scorecard(session, asker=rep, now=T0)
+    assert [(line.metric.key, line.actual) for line in card.numbers.lines] == [("opportunities", 1)]
 
 
 def test_won_closes_the_open_deal_of_that_account(sessions: sessionmaker[Session]) -> None:
@@ -107,7 +107,7 @@ def test_undo_puts_the_deal_back_and_the_opportunity_count_with_it(sessions: ses
     assert opp_undone.deal is not None and not opp_undone.deal.active
     assert [(item.metric.key, item.quantity) for item in opp_undone.items] == [("opportunities", 1)]
     with sessions.begin() as session:
-        assert scorecards.scorecard(session, rep=rep, now=T0).is_empty
+        assert scorecards.scorecard(session, asker=rep, now=T0).is_empty
     assert entry_count(sessions) == 2  # the opportunity and its reversal: nothing deleted
     with sessions.begin() as session:
         assert len(session.scalars(select(DealChange)).all()) == 4

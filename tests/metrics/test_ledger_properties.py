@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from metrics.models import Entry
+from metrics.periods import PeriodKind
 from metrics.records import Platform, RepContext
 from metrics.services import scorecards, undo
 from tests.factories import T0, log, make_rep
@@ -39,10 +40,10 @@ def test_totals_equal_the_logs_that_were_not_undone(sessions: sessionmaker[Sessi
             del live[batch_id]
     expected = sum(live.values(), Counter())
     with sessions.begin() as session:
-        card = scorecards.scorecard(session, rep=rep, now=T0 + timedelta(minutes=5))
-    assert {line.metric.key: line.today for line in card.lines if line.today} == dict(expected)
+        card = scorecards.scorecard(session, asker=rep, now=T0 + timedelta(minutes=5), window=PeriodKind.DAY)
+    assert {line.metric.key: line.actual for line in card.numbers.lines if line.actual} == dict(expected)
     weights = {spec.key: spec.points for spec in rep.metrics}
-    assert card.points_today == sum(weights[key] * quantity for key, quantity in expected.items())
+    assert card.numbers.points == sum(weights[key] * quantity for key, quantity in expected.items())
 
 
 def _undo(sessions: sessionmaker[Session], rep: RepContext, batch_id: str) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.slack.blocks import ids
 from bot.slack.blocks.kit import actions, button, context, divider
 from bot.slack.blocks.scorecard import build_scorecard_blocks
-from metrics.records import Scorecard
+from metrics.score_records import Scorecard
 
 
 def build_home_view(card: Scorecard, now: datetime) -> dict[str, Any]:

@@ -1,61 +1,138 @@
-"""The scorecard, as an ephemeral message and as the body of the App Home tab."""
+"""The scorecard, as an ephemeral message and as the top of the App Home tab."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot import format as fmt
 from bot.slack.blocks.kit import Block, Message, context, escape, header, message, section
-from metrics.deal_records import KpiRow
-from metrics.records import Scorecard, ScorecardLine
+from metrics.pace import NextStep, Pace
+from metrics.periods import Period, PeriodKind
+from metrics.score_records import MetricLine, Scorecard
 
-EMPTY_HINT = "Nothing logged this week yet. Try `/log 12 dials 3 meetings`."
+EMPTY_HINT = "Nothing logged in this window yet. Try `/log 12 dials 3 meetings`."
+WINDOW_NAMES = {
+    PeriodKind.DAY: "today",
+    PeriodKind.WEEK: "this week",
+    PeriodKind.MONTH: "this month",
+    PeriodKind.QUARTER: "this quarter",
+    PeriodKind.YEAR: "this year",
+}
 
 
 def build_scorecard_blocks(card: Scorecard) -> list[Block]:
-    """Header, the window it covers, one line per metric, and the points."""
-    window = f"Today {fmt.day(card.today)} · week {fmt.day(card.week_start)} – {fmt.day(card.week_end)}"
+    """Header, window, activity lines, goals, score/rank/streak, next step and today's totals."""
+    name = WINDOW_NAMES.get(card.window.kind, card.window.label)
     blocks: list[Block] = [
-        header(f"Scorecard · {card.rep_name}"),
-        context(f"{window} · {escape(card.timezone)}"),
+        header(f"Scorecard · {card.rep_name} · {name}"),
+        context(
+            f"{window_text(card.window)} · {escape(card.timezone)}"
+            + ("" if card.working_day else " · today is a day off")
+        ),
     ]
-    if card.is_empty:
-        blocks.append(section(EMPTY_HINT))
-    else:
-        blocks.append(section("*Activity*\n" + "\n".join(_line(line) for line in card.lines)))
-        blocks.append(context(f"Points: today {fmt.points(card.points_today)} · week {fmt.points(card.points_week)}"))
-    if card.goals is not None:
-        blocks.append(section(f"*Goals · {card.goals_label}*\n{goals_line(card.goals)}"))
+    numbers = card.numbers
+    blocks.append(section("*Activity*\n" + ("\n".join(activity_line(line) for line in numbers.lines) or EMPTY_HINT)))
+    if numbers.goals or numbers.deals.won or numbers.deals.lost or numbers.deals.open:
+        blocks.append(
+            section("*Goals*\n" + "\n".join([*(goal_line(line) for line in numbers.goals), deals_line(card)]))
+        )
+    blocks.append(context(standing_text(card)))
+    if numbers.next_step is not None:
+        blocks.append(section(f"*Next step* — {next_step_text(numbers.next_step, numbers.lines)}"))
+    if card.today_totals and card.window.kind is not PeriodKind.DAY:
+        today = " · ".join(line.metric.count_label(int(line.actual)) for line in card.today_totals)
+        blocks.append(context(f"Today: {today}"))
     return blocks
-
-
-def goals_line(goals: KpiRow) -> str:
-    """Deals won and lost, revenue and win rate, in one line."""
-    if not (goals.won or goals.lost or goals.open):
-        return "No deals yet. Log one with `/log won Acme $12,000` or `/log opp Acme $30k`."
-    win_rate = "" if goals.win_rate is None else f" · win rate {fmt.percent(goals.win_rate)} of closed deals"
-    return (
-        f"Revenue won {fmt.money(goals.won_revenue)} · {goals.won:,} won, {goals.lost:,} lost{win_rate}"
-        f" · {goals.open:,} open"
-    )
 
 
 def build_scorecard_message(card: Scorecard) -> Message:
     """The ephemeral reply to /scorecard."""
-    return message(scorecard_text(card), build_scorecard_blocks(card))
+    return message(escape(scorecard_text(card)), build_scorecard_blocks(card))
 
 
 def scorecard_text(card: Scorecard) -> str:
-    """A one-paragraph plain-text version of the card (notification fallback)."""
+    """A plain-text version of the card (the notification fallback)."""
+    name = WINDOW_NAMES.get(card.window.kind, card.window.label)
     if card.is_empty:
-        return f"Scorecard for {card.rep_name}: nothing logged this week yet."
-    parts = [f"{line.metric.label} {line.today:,} today / {line.week:,} this week" for line in card.lines]
-    return f"Scorecard for {card.rep_name}: " + "; ".join(parts) + f"; {fmt.points(card.points_week)} this week."
+        return f"Scorecard for {card.rep_name}, {name}: nothing logged yet."
+    parts = [activity_line(line).replace("*", "") for line in card.numbers.lines]
+    return f"Scorecard for {card.rep_name}, {name}: " + "; ".join(parts) + f". {standing_text(card)}"
 
 
-def _line(line: ScorecardLine) -> str:
-    today = f"today *{line.today:,}*"
-    if line.target_today is not None:
-        today += f" of {fmt.quantity(line.target_today)} ({fmt.percent(line.progress_today)})"
-    week = f"week *{line.week:,}*"
-    if line.target_week is not None:
-        week += f" of {fmt.quantity(line.target_week)} ({fmt.percent(line.progress_week)})"
-    return f"*{line.metric.label.capitalize()}* — {today} · {week} · {fmt.points(line.points_week)}"
+def activity_line(line: MetricLine) -> str:
+    """`*Dials* — 40 of 50 (80 %) · 6 behind pace · on course for 62 · 40 pts`"""
+    parts = [f"*{line.metric.label.capitalize()}* — {fmt.quantity(line.actual)}"]
+    if line.target is not None:
+        parts[0] += f" of {fmt.quantity(line.target.quantize(Decimal(1)))} ({fmt.percent(line.attainment)})"
+        if line.pace is not None:
+            parts.append(pace_text(line.pace, money=False))
+    if line.stretch is not None:
+        parts.append(f"your goal {fmt.quantity(line.stretch.quantize(Decimal(1)))}")
+    parts.append(fmt.points(line.points))
+    return " · ".join(parts)
+
+
+def goal_line(line: MetricLine) -> str:
+    """Revenue or deals won against their target."""
+    money = line.metric.key == "revenue"
+    value = fmt.money(line.actual) if money else fmt.quantity(line.actual)
+    text = f"*{line.metric.label.capitalize()}* — {value}"
+    if line.target is not None:
+        target = (
+            fmt.money(line.target.quantize(Decimal(1))) if money else fmt.quantity(line.target.quantize(Decimal(1)))
+        )
+        text += f" of {target} ({fmt.percent(line.attainment)} quota attainment)"
+        if line.pace is not None:
+            text += " · " + pace_text(line.pace, money=money)
+    return text
+
+
+def deals_line(card: Scorecard) -> str:
+    """Deals closed in the window, and the win rate of closed deals."""
+    deals = card.numbers.deals
+    rate = "no deals closed" if deals.win_rate is None else f"win rate {fmt.percent(deals.win_rate)} of closed deals"
+    return (
+        f"*Deals* — revenue won {fmt.money(deals.won_revenue)} · {deals.won:,} won, {deals.lost:,} lost · {rate}"
+        f" · {deals.open:,} open"
+    )
+
+
+def pace_text(pace: Pace, *, money: bool) -> str:
+    """ "6 behind pace · on course for 62" (or ahead)."""
+    gap = pace.ahead_by
+    amount = fmt.money(abs(gap)) if money else fmt.quantity(abs(gap).quantize(Decimal(1)))
+    where = "on pace" if abs(gap) < Decimal("0.5") else f"{amount} {'ahead of' if gap > 0 else 'behind'} pace"
+    if pace.projection is None:
+        return where
+    course = (
+        fmt.money(pace.projection.quantize(Decimal(1))) if money else fmt.quantity(pace.projection.quantize(Decimal(1)))
+    )
+    return f"{where} · on course for {course}"
+
+
+def standing_text(card: Scorecard) -> str:
+    """Score, rank, streak and points in one line."""
+    numbers = card.numbers
+    parts = ["Score: no targets yet" if numbers.score is None else f"Score {numbers.score.quantize(Decimal(1))}"]
+    if card.rank is not None:
+        parts.append(f"#{card.rank.position} of {card.rank.of} in the team")
+    if card.streak:
+        parts.append(f"streak {card.streak} working day{'s' if card.streak != 1 else ''}")
+    parts.append(fmt.points(numbers.points))
+    return " · ".join(parts)
+
+
+def next_step_text(step: NextStep, lines: tuple[MetricLine, ...]) -> str:
+    """ "2 more meetings lift your score to 100." — the cheapest way up."""
+    spec = next(line.metric for line in lines if line.metric.key == step.metric_key)
+    what = spec.count_label(step.units).replace(f"{step.units:,} ", f"{step.units:,} more ", 1)
+    if step.reaches_full_score:
+        return f"{what} lift your score to 100."
+    return f"{what} bring {spec.label} to target (score {step.score_after.quantize(Decimal(1))})."
+
+
+def window_text(window: Period) -> str:
+    """ "Mon 23 Nov – Sun 29 Nov" or the single day."""
+    if window.kind is PeriodKind.DAY:
+        return fmt.day(window.start)
+    return f"{fmt.day(window.start)} – {fmt.day(window.last_day)}"

@@ -6,16 +6,13 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.kpis_grammar import parse_kpis
 from bot.slack.blocks.kpis import build_kpi_card_message
-from bot.slack.people import acting_rep
+from bot.slack.people import acting_rep, mentioned_rep
 from bot.slack.runtime import Runtime
 from bot.slack.text import read_command_text
-from metrics.errors import UnknownRep
-from metrics.records import Platform
-from metrics.services import identity, kpi_cards
+from metrics.services import kpi_cards
 
 
 def handle_kpis(
@@ -29,20 +26,8 @@ def handle_kpis(
     mentions = list(words.mentions)
     request = parse_kpis(words.text, today=rep.today(now), week_start=rep.week_start, mentioned=bool(mentions))
     with runtime.sessions.begin() as session:
-        other = _mentioned(session, context, mentions)
+        other = mentioned_rep(session, context, mentions)
         card = kpi_cards.kpi_card(
             session, asker=rep, audience=request.audience, period=request.period, now=now, rep_id=other
         )
     respond(**build_kpi_card_message(card), response_type="ephemeral")
-
-
-def _mentioned(session: Session, context: BoltContext, mentions: list[str]) -> int | None:
-    """The rep id of the first mentioned person, if any."""
-    if not mentions:
-        return None
-    other = identity.find_rep(
-        session, platform=Platform.SLACK, workspace_external_id=context.team_id or "", user_external_id=mentions[0]
-    )
-    if other is None:
-        raise UnknownRep("I don't know that person yet: they haven't used Tally.")
-    return other.rep_id
