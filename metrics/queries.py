@@ -44,6 +44,15 @@ def metric_catalog(session: Session, workspace_id: int) -> list[tuple[int, Metri
     return [(row.id, _spec(row)) for row in rows]
 
 
+def managers_only_metrics(session: Session, workspace_id: int) -> set[str]:
+    """The keys of the metrics whose numbers of others only managers and admins see."""
+    return set(
+        session.scalars(
+            select(MetricDef.key).where(MetricDef.workspace_id == workspace_id, MetricDef.visibility == "managers")
+        )
+    )
+
+
 def day_quantities(session: Session, workspace_id: int, rep_id: int, day: date) -> dict[int, int]:
     """Net quantity per metric id a rep has on one local day (reversals included)."""
     rows = session.execute(

@@ -40,6 +40,16 @@ def calendar_of(rep: Rep, workspace: Workspace, pto: Iterable[tuple[date, date]]
     )
 
 
+def calendar_of_workspace(workspace: Workspace) -> WorkCalendar:
+    """The workspace's standard calendar (no one's overrides, no PTO): what team targets are prorated by."""
+    return WorkCalendar(
+        timezone=workspace.timezone,
+        work_days=frozenset(int(digit) for digit in workspace.work_days),
+        holiday_country=workspace.holiday_country or None,
+        holiday_subdivision=workspace.holiday_subdivision or None,
+    )
+
+
 def _pto(session: Session, workspace_id: int, rep_ids: set[int] | None) -> dict[int, list[tuple[date, date]]]:
     query = select(Pto.rep_id, Pto.first_day, Pto.last_day).where(
         Pto.workspace_id == workspace_id, Pto.cancelled_at.is_(None)

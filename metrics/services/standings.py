@@ -1,0 +1,163 @@
+"""Standings: a team's board for a window, ranked fairly — by % of each rep's own target — by default."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from metrics import team_queries
+from metrics.calendar import WorkCalendar
+from metrics.errors import NotAllowed, UsageError
+from metrics.models import Team, Workspace
+from metrics.pace import target_for_window
+from metrics.periods import Period, PeriodKind, local_date, period_containing, zone
+from metrics.queries import managers_only_metrics, metric_catalog
+from metrics.records import MetricSpec, RepContext, Role
+from metrics.score_records import MetricLine, RepNumbers, StandingRow, Standings
+from metrics.services import access, calendars, teams
+from metrics.services.numbers import rep_numbers
+
+SCORE, POINTS = "score", "points"
+HIDDEN_NAME = "a teammate"
+
+
+def standings(
+    session: Session,
+    *,
+    asker: RepContext,
+    now: datetime,
+    ranked_by: str = SCORE,
+    window: PeriodKind = PeriodKind.WEEK,
+    team_name: str | None = None,
+    public: bool = False,
+) -> Standings:
+    """The board of the asker's team (or a named one, for its manager or an admin; everyone when there are no
+    teams), ranked by activity score, points, or one metric's attainment.
+
+    `public` is for a channel post: hidden reps are anonymous to everyone, and manager-only metrics refused.
+
+    Raises:
+        UsageError: an unknown metric or team. NotAllowed: a manager-only metric for a rep, or another team.
+    """
+    team = _team(session, asker, team_name)
+    reps = team_queries.reps(session, asker.workspace_id, team_id=team.id if team else None)
+    calendar = _team_calendar(session, asker)
+    period = period_containing(window, local_date(now, zone(calendar.timezone)), week_start=asker.week_start)
+    metric = _metric(session, asker, ranked_by, public)
+    numbers = rep_numbers(
+        session, workspace_id=asker.workspace_id, reps=reps, window=period, now=now, week_start=asker.week_start
+    )
+    sees_names = not public and (
+        asker.role is Role.ADMIN or (team is not None and team.id in access.managed_team_ids(session, asker))
+    )
+    rows = _ranked(list(numbers.values()), ranked_by, metric, asker.rep_id, sees_names)
+    return Standings(
+        title=team.name if team else (session.get_one(Workspace, asker.workspace_id).name or "Everyone"),
+        window=period,
+        ranked_by=ranked_by,
+        metric=metric,
+        rows=tuple(rows),
+        team_lines=_team_lines(session, asker, team, period, calendar, numbers, now) if team else (),
+        channel_id=team.channel_id if team else None,
+    )
+
+
+def _team(session: Session, asker: RepContext, team_name: str | None) -> Team | None:
+    if team_name:
+        team = teams.find_team(session, asker.workspace_id, team_name)
+        if team is None:
+            raise UsageError(f"There is no team called {team_name}.")
+        if team.id != asker.team_id and team.id not in access.managed_team_ids(session, asker):
+            raise NotAllowed("You can see your own team's standings; another team's are for its manager.")
+        return team
+    if asker.team_id is not None:
+        return session.get_one(Team, asker.team_id)
+    managed = access.managed_team_ids(session, asker) if asker.role is Role.MANAGER else set()
+    return session.get_one(Team, next(iter(managed))) if len(managed) == 1 else None
+
+
+def _metric(session: Session, asker: RepContext, ranked_by: str, public: bool) -> MetricSpec | None:
+    if ranked_by in (SCORE, POINTS):
+        return None
+    for _, spec in metric_catalog(session, asker.workspace_id):
+        if spec.key == ranked_by:
+            if spec.key in managers_only_metrics(session, asker.workspace_id) and (public or asker.role is Role.REP):
+                raise NotAllowed(f"Others' {spec.label} are shown to managers and admins only.")
+            return spec
+    raise UsageError(f"I can't rank by “{ranked_by}”; try score, points or a metric such as meetings.")
+
+
+def _ranked(
+    numbers: list[RepNumbers], ranked_by: str, metric: MetricSpec | None, viewer: int, sees_names: bool
+) -> list[StandingRow]:
+    def line(entry: RepNumbers) -> MetricLine | None:
+        return next((each for each in (*entry.lines, *entry.goals) if metric and each.metric.key == metric.key), None)
+
+    def value(entry: RepNumbers) -> Decimal | None:
+        if ranked_by == SCORE:
+            return entry.score
+        if ranked_by == POINTS:
+            return entry.points
+        found = line(entry)
+        return None if found is None else found.attainment
+
+    def fallback(entry: RepNumbers) -> Decimal:
+        found = line(entry)
+        return entry.points if metric is None else (found.actual if found else Decimal(0))
+
+    ordered = sorted(numbers, key=lambda e: (value(e) is None, -(value(e) or 0), -fallback(e), e.name.lower()))
+    rows = []
+    position = 0
+    for entry in ordered:
+        position += value(entry) is not None
+        found = line(entry)
+        rows.append(
+            StandingRow(
+                position=position if value(entry) is not None else None,
+                label=HIDDEN_NAME if entry.hidden and entry.rep_id != viewer and not sees_names else entry.name,
+                value=value(entry),
+                actual=found.actual if found else None,
+                target=found.target if found else None,
+                points=entry.points,
+                is_viewer=entry.rep_id == viewer,
+            )
+        )
+    return rows
+
+
+def _team_calendar(session: Session, asker: RepContext) -> WorkCalendar:
+    workspace = session.get_one(Workspace, asker.workspace_id)
+    return calendars.calendar_of_workspace(workspace)
+
+
+def _team_lines(
+    session: Session,
+    asker: RepContext,
+    team: Team,
+    period: Period,
+    calendar: WorkCalendar,
+    numbers: dict[int, RepNumbers],
+    now: datetime,
+) -> tuple[MetricLine, ...]:
+    """The team's own targets against the sum of its reps' actuals."""
+    catalog = dict(metric_catalog(session, asker.workspace_id))
+    as_of = min(period.last_day, max(period.start, local_date(now, zone(calendar.timezone))))
+    lines = []
+    for target in team_queries.targets_in_force(session, asker.workspace_id, as_of, team_ids=[team.id]):
+        spec = catalog[target.metric_id]
+        every = (line for entry in numbers.values() for line in (*entry.lines, *entry.goals))
+        actual = sum((line.actual for line in every if line.metric.key == spec.key), Decimal(0))
+        amount = target_for_window(target.amount, target.period_kind, period, calendar, week_start=asker.week_start)
+        attainment = actual / amount if amount else None
+        lines.append(MetricLine(metric=spec, actual=actual, target=amount, attainment=attainment))
+    return tuple(lines)
+
+
+def top(standings: Standings, limit: int) -> Sequence[StandingRow]:
+    """The first `limit` rows, and the viewer's row if it falls below them."""
+    shown = list(standings.rows[:limit])
+    mine = next((row for row in standings.rows[limit:] if row.is_viewer), None)
+    return [*shown, mine] if mine else shown
