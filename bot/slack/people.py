@@ -20,10 +20,13 @@ from metrics.services import identity
 logger = logging.getLogger(__name__)
 
 
-def acting_rep(runtime: Runtime, client: WebClient, context: BoltContext, now: datetime) -> RepContext:
-    """Return the rep making this request; a first-time user is looked up with users.info and registered."""
+def acting_rep(
+    runtime: Runtime, client: WebClient, context: BoltContext, now: datetime, user_id: str | None = None
+) -> RepContext:
+    """Return the rep making this request (or `user_id`, someone they mention); a first-time user is looked up
+    with users.info and registered."""
     team_id = context.team_id or context.enterprise_id or ""
-    user_id = context.user_id or ""
+    user_id = user_id or context.user_id or ""
     with runtime.sessions.begin() as session:
         known = identity.find_rep(
             session, platform=Platform.SLACK, workspace_external_id=team_id, user_external_id=user_id
@@ -71,3 +74,12 @@ def mentioned_rep(session: Session, context: BoltContext, mentions: Sequence[str
     if other is None:
         raise UnknownRep("I don't know that person yet: they haven't used Tally.")
     return other.rep_id
+
+
+def is_workspace_admin(client: WebClient, user_id: str) -> bool:
+    """True if Slack says the user administers or owns the workspace (users.info is_admin / is_owner)."""
+    try:
+        user: dict[str, Any] = client.users_info(user=user_id)["user"]
+    except (SlackApiError, KeyError, TypeError):
+        return False
+    return bool(user.get("is_admin") or user.get("is_owner"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -77,8 +78,18 @@ def find_team(session: Session, workspace_id: int, name: str | None) -> Team | N
     ).first()
 
 
-def teams(session: Session, workspace_id: int) -> list[tuple[Team, list[str], str | None]]:
-    """Every team with its members' names and its manager's name (two queries, however many teams)."""
+@dataclass(frozen=True, slots=True)
+class TeamSummary:
+    """A team as people read it."""
+
+    name: str
+    channel_id: str | None
+    manager: str | None
+    members: tuple[str, ...]
+
+
+def teams(session: Session, workspace_id: int) -> list[TeamSummary]:
+    """Every team with its members' names and its manager's name (three queries, however many teams)."""
     names = dict(session.execute(select(Rep.id, Rep.display_name).where(Rep.workspace_id == workspace_id)).all())
     members: dict[int, list[str]] = {}
     for team_id, name in session.execute(
@@ -88,7 +99,12 @@ def teams(session: Session, workspace_id: int) -> list[tuple[Team, list[str], st
             members.setdefault(team_id, []).append(name)
     every = session.scalars(select(Team).where(Team.workspace_id == workspace_id).order_by(Team.name))
     return [
-        (team, sorted(members.get(team.id, [])), names.get(team.manager_rep_id) if team.manager_rep_id else None)
+        TeamSummary(
+            team.name,
+            team.channel_id,
+            names.get(team.manager_rep_id) if team.manager_rep_id else None,
+            tuple(sorted(members.get(team.id, []))),
+        )
         for team in every
     ]
 

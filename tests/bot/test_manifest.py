@@ -49,13 +49,18 @@ def test_manifest_names_exactly_the_registered_commands() -> None:
 def test_every_declared_command_reaches_a_listener(slack: SlackHarness) -> None:
     slack.add_user("UALICE", "Alice", "UTC")
     for command in manifest()["features"]["slash_commands"]:
-        reply = slack.command(command["command"], "" if command["command"] == "/scorecard" else "help")
+        reply = slack.command(command["command"], "help" if command["command"] in ("/log", "/tally") else "")
         assert reply.http.status == 200, command["command"]
 
 
 def test_manifest_runs_in_socket_mode_with_what_the_app_uses() -> None:
     settings = manifest()["settings"]
     assert settings["socket_mode_enabled"] is True and settings["interactivity"]["is_enabled"] is True
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened", "user_change"]
     assert manifest()["features"]["app_home"]["home_tab_enabled"] is True
-    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == {"commands", "chat:write", "users:read"}
+    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "users:read",
+    }

@@ -245,7 +245,7 @@ def test_tally_help_lists_every_command(slack: SlackHarness, alice: str) -> None
     reply = slack.command("/tally", "help")
     for command in COMMANDS:
         assert command in reply.text
-    assert "I only know `/tally help`" in slack.command("/tally", "frobnicate").text
+    assert "I don't know `/tally frobnicate`" in slack.command("/tally", "frobnicate").text
 
 
 def test_scorecard_refuses_windows_it_does_not_have(slack: SlackHarness, alice: str) -> None:

@@ -1,4 +1,4 @@
-"""/tally: help now; settings and administration arrive with later features."""
+"""/tally: help, setup, teams, roles, weights, settings, PTO, mute and privacy."""
 
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.slack.blocks.replies import build_help_message
+from bot.admin_grammar import parse_tally
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
-from metrics.errors import UsageError
-
-HELP_WORDS = ("", "help", "?", "commands")
+from bot.slack.tally_actions import carry_out, gather
+from bot.slack.text import read_command_text
 
 
 def handle_tally(
     ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext, runtime: Runtime
 ) -> None:
-    """`/tally help` (or just `/tally`): every command with an example."""
+    """Parse the subcommand, gather what it needs from Slack, then run it in one transaction."""
     ack()
-    word = command.get("text", "").strip().lower()
-    if word not in HELP_WORDS:
-        raise UsageError("I only know `/tally help` so far.", usage="Try `/tally help` for every command.")
-    rep = acting_rep(runtime, client, context, runtime.clock())
-    respond(**build_help_message(rep.metrics), response_type="ephemeral")
+    now = runtime.clock()
+    rep = acting_rep(runtime, client, context, now)
+    words = read_command_text(command.get("text", ""))
+    parsed = parse_tally(words.text, today=rep.today(now), now=now, tz=rep.timezone)
+    request = gather(parsed, words, rep, runtime, client, context, now)
+    respond(**carry_out(request, runtime), response_type="ephemeral")
