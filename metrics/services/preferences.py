@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from metrics.errors import UsageError
-from metrics.models import Pto, Rep
+from metrics.models import Pto, Rep, Workspace
 from metrics.periods import is_valid_zone
 from metrics.records import RepContext
 from metrics.services import audit
@@ -27,6 +27,23 @@ class PtoRange:
     last_day: date
 
 
+@dataclass(frozen=True, slots=True)
+class OwnSettings:
+    """A rep's settings as their settings form shows them."""
+
+    timezone: str
+    nudge_time: time | None
+    hidden: bool
+    work_days: str
+
+
+def own_settings(session: Session, *, rep: RepContext) -> OwnSettings:
+    """The rep's time zone, nudge time, privacy and work week (their own, or the workspace's)."""
+    row = _row(session, rep)
+    workspace_days = session.get_one(Workspace, rep.workspace_id).work_days
+    return OwnSettings(rep.timezone, row.nudge_time, row.hidden, row.work_days or workspace_days)
+
+
 def add_pto(session: Session, *, rep: RepContext, first: date, last: date, now: datetime) -> PtoRange:
     """Record days off (they lower prorated targets and skip nudges).
 
@@ -34,9 +51,11 @@ def add_pto(session: Session, *, rep: RepContext, first: date, last: date, now: 
         UsageError: a range that ends before it starts, lasts over a year, or ended more than a year ago.
     """
     if last < first:
-        raise UsageError("A PTO range ends on or after its first day, e.g. `/tally pto 2026-12-24..2026-12-31`.")
+        raise UsageError(
+            "A PTO range ends on or after its first day, e.g. `/tally pto 2026-12-24..2026-12-31`.", field="pto"
+        )
     if (last - first).days >= MAX_PTO_DAYS or last < rep.today(now) - timedelta(days=MAX_PTO_DAYS):
-        raise UsageError("PTO can be at most a year long, and at most a year ago.")
+        raise UsageError("PTO can be at most a year long, and at most a year ago.", field="pto")
     pto = Pto(workspace_id=rep.workspace_id, rep_id=rep.rep_id, first_day=first, last_day=last, created_at=now)
     session.add(pto)
     session.flush()
@@ -110,13 +129,15 @@ def update_own_settings(
     changes = []
     if timezone is not None:
         if not is_valid_zone(timezone):
-            raise UsageError(f"“{timezone}” isn't a time zone; use a name such as Europe/London.")
+            raise UsageError(f"“{timezone}” isn't a time zone; use a name such as Europe/London.", field="timezone")
         row.timezone = timezone
         changes.append(f"time zone {timezone}")
     if nudge_time is not None:
         row.nudge_time = nudge_time
         changes.append(f"morning nudge at {nudge_time:%H:%M}")
     if work_days is not None:
+        if not work_days:
+            raise UsageError("Pick at least one working day.", field="work_days")
         row.work_days = work_days
         changes.append(f"work week {describe_work_days(work_days)}")
     if holidays is not None:
@@ -127,6 +148,24 @@ def update_own_settings(
         raise UsageError("Nothing to change.")
     _audit(session, rep, f"{rep.display_name}: " + "; ".join(changes), now)
     return "Your settings: " + "; ".join(changes) + "."
+
+
+def save_settings(
+    session: Session,
+    *,
+    rep: RepContext,
+    now: datetime,
+    timezone: str | None,
+    nudge_time: time | None,
+    work_days: str,
+    hidden: bool,
+    pto: tuple[date, date] | None,
+) -> None:
+    """Everything the settings form holds, saved together (the caller's transaction: all or nothing)."""
+    update_own_settings(session, rep=rep, now=now, timezone=timezone, nudge_time=nudge_time, work_days=work_days)
+    set_privacy(session, rep=rep, hidden=hidden, now=now)
+    if pto is not None:
+        add_pto(session, rep=rep, first=pto[0], last=pto[1], now=now)
 
 
 def refresh_profile(session: Session, *, rep_id: int, name: str | None, timezone: str | None) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -18,13 +18,17 @@ from bot.slack.blocks.kpis import build_kpi_card_message
 from bot.slack.blocks.ledger import build_logged_message, build_undone_message
 from bot.slack.blocks.replies import build_error_message, build_failure_message, build_help_message
 from bot.slack.blocks.scorecard import build_scorecard_message
+from bot.slack.blocks.settings_form import build_settings_form
+from bot.slack.blocks.standings import build_standings_message
 from metrics.catalog import DEFAULT_METRICS, LEADING_METRICS
 from metrics.deal_records import Audience, KpiCard, KpiRow
 from metrics.errors import UsageError
 from metrics.pace import next_step, pace
 from metrics.periods import week_period
 from metrics.records import LogReceipt, MetricTotal, UndoReceipt
-from metrics.score_records import MetricLine, Rank, RepNumbers, Scorecard
+from metrics.score_records import MetricLine, Rank, RepNumbers, Scorecard, StandingRow, Standings
+from metrics.services.dashboard import Dashboard
+from metrics.services.preferences import OwnSettings
 from tests.conftest import SHARED
 
 TODAY = date(2026, 11, 26)
@@ -144,6 +148,38 @@ EMPTY_ROW = kpi_row(
     churn_rate=None,
 )
 
+
+def board(reps: int) -> Standings:
+    rows = tuple(
+        StandingRow(
+            position=n + 1,
+            label=f"Rep number {n:03}",
+            value=Decimal(150 - n % 150),
+            actual=Decimal(40),
+            target=Decimal(50),
+            points=Decimal(n),
+            is_viewer=n == reps - 1,
+        )
+        for n in range(reps)
+    )
+    dials = LEADING_METRICS[0]
+    team = (MetricLine(dials, Decimal(400), Decimal(500), attainment=Decimal("0.8")),)
+    return Standings(
+        title="Inside Sales",
+        window=week_period(TODAY),
+        ranked_by="score",
+        metric=None,
+        rows=rows,
+        team_lines=team,
+        channel_id="C1",
+    )
+
+
+def dashboard(reps: int, manager: bool) -> Dashboard:
+    pages = max(1, -(-reps // 25))
+    return Dashboard(card=card(8, goals=True), board=board(reps), page=0, pages=pages, manager=manager)
+
+
 MESSAGES = {
     "logged": build_logged_message(receipt(), TODAY),
     "logged again": build_logged_message(receipt(duplicate=True, day=date(2026, 11, 25)), TODAY),
@@ -155,12 +191,17 @@ MESSAGES = {
     "kpis everyone": build_kpi_card_message(KpiCard("Acme Sales", Audience.EVERYONE, "2026-Q4", kpi_row())),
     "kpis with no data": build_kpi_card_message(KpiCard("Alice", Audience.ME, "all time", EMPTY_ROW, note="x")),
     "empty scorecard": build_scorecard_message(card(0)),
+    "standings of 1": build_standings_message(board(1)),
+    "standings of 200": build_standings_message(board(200)),
     "help": build_help_message(DEFAULT_METRICS),
     "refusal": build_error_message(UsageError("I couldn't read “<!channel>”.", usage="Try `/log 12 dials`.")),
     "failure": build_failure_message(),
 }
 VIEWS = {
-    "home": build_home_view(card(8), datetime(2026, 11, 26, 15, tzinfo=UTC)),
+    "home": build_home_view(dashboard(1, manager=False), datetime(2026, 11, 26, 15, tzinfo=UTC)),
+    "home of a manager of 200": build_home_view(dashboard(200, manager=True), datetime(2026, 11, 26, 15, tzinfo=UTC)),
+    "home of a rep among 200": build_home_view(dashboard(200, manager=False), datetime(2026, 11, 26, 15, tzinfo=UTC)),
+    "settings form": build_settings_form(OwnSettings("Europe/London", time(8, 30), True, "01234")),
     "log form": build_log_form(DEFAULT_METRICS, TODAY, 7),
 }
 
@@ -236,3 +277,19 @@ def test_a_kpi_card_says_what_each_number_means() -> None:
     assert "41 days from creation to close, over closed deals; won only 38 days" in text
     assert "kept for the whole workspace" in text and "3 % of the customers active" in MESSAGES["kpis everyone"]["text"]
     assert MESSAGES["kpis with no data"]["text"].count("no data") == 7  # churn is the workspace's, not a rep's
+
+
+def test_two_hundred_reps_fit_in_a_message_and_a_home_tab() -> None:
+    standings = MESSAGES["standings of 200"]
+    assert len(standings["blocks"]) <= 50 and "Rep number 199" in json.dumps(standings)
+    manager_home = VIEWS["home of a manager of 200"]
+    assert len(manager_home["blocks"]) <= 100
+    assert "Rep number 024" in json.dumps(manager_home) and "Rep number 025" not in json.dumps(manager_home)
+    assert any(
+        e["action_id"] == "home_page_next"
+        for b in manager_home["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    )
+    rep_home = json.dumps(VIEWS["home of a rep among 200"])
+    assert "Rep number 009" in rep_home and "Rep number 010" not in rep_home and "Rep number 199* (you)" in rep_home

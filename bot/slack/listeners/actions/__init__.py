@@ -6,6 +6,7 @@ from slack_bolt import App
 
 from bot.slack.blocks import ids
 from bot.slack.errors import replies_on_failure
+from bot.slack.listeners.actions.home import handle_home_page, handle_open_settings
 from bot.slack.listeners.actions.log_form import handle_open_log_form
 from bot.slack.listeners.actions.undo import handle_undo
 
@@ -14,3 +15,6 @@ def register(app: App) -> None:
     """Attach every action listener."""
     app.action(ids.UNDO_LOG)(replies_on_failure(handle_undo))
     app.action(ids.OPEN_LOG_FORM)(replies_on_failure(handle_open_log_form))
+    app.action(ids.OPEN_SETTINGS)(replies_on_failure(handle_open_settings))
+    app.action(ids.HOME_PAGE_PREVIOUS)(replies_on_failure(handle_home_page))
+    app.action(ids.HOME_PAGE_NEXT)(replies_on_failure(handle_home_page))
