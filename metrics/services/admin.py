@@ -110,7 +110,7 @@ def set_visibility(session: Session, *, asker: RepContext, metric_key: str, mana
     audit.record(
         session, workspace_id=asker.workspace_id, actor_rep_id=asker.rep_id, action="settings", summary=summary, now=now
     )
-    return summary.capitalize() + "."
+    return _sentence(summary)
 
 
 def update_workspace(
@@ -182,7 +182,13 @@ def check_holidays(country: str | None, subdivision: str | None) -> None:
     try:
         validate_holiday_region(country, subdivision)
     except ValueError as error:
-        raise UsageError(str(error).capitalize() + ".", usage=SETTINGS_USAGE) from None
+        raise UsageError(_sentence(str(error)), usage=SETTINGS_USAGE) from None
+
+
+def _sentence(text: str) -> str:
+    """Upper-case the first letter only (str.capitalize would lower-case codes such as "US") and end with a stop."""
+    text = text.rstrip(".")
+    return text[:1].upper() + text[1:] + "."
 
 
 def describe_work_days(work_days: str) -> str:
