@@ -28,6 +28,24 @@ def quantity(value: Decimal | int) -> str:
     return f"{number.normalize():,}"
 
 
+def target(value: Decimal) -> str:
+    """A prorated target or gap, to one decimal where it has one: 7.5 → "7.5", 150.0004 → "150".
+
+    A weekly 10 over 3 of 4 working days is 7.5; showing it as "8" would make "9 of 8 (120 %)" look wrong.
+    """
+    return quantity(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def whole_money(value: Decimal, symbol: str = "$") -> str:
+    """A prorated money target, pace gap or projection, to the dollar: `Decimal('5806.45')` → "$5,806"."""
+    return money(value.quantize(Decimal(1), rounding=ROUND_HALF_UP), symbol)
+
+
+def plural(count: int, noun: str) -> str:
+    """(1, "observation") → "1 observation"; (3, "observation") → "3 observations"."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def day(value: date) -> str:
     """`date(2026, 11, 26)` → "Thu 26 Nov"."""
     return f"{value:%a} {value.day} {value:%b}"

@@ -293,5 +293,8 @@ def _per_rep_per_day(total: int | None, reps: int | None, days: int | None) -> i
 
 def _ceil_ratio(numerator: Decimal, denominator: Decimal) -> int:
     # Exact rational arithmetic: a Decimal quotient is rounded to 28 digits, and a quotient that lands a hair
-    # above a whole number could round onto it and lose the ceiling's +1 (a plan one short).
-    return math.ceil(Fraction(numerator) / Fraction(denominator))
+    # above a whole number could round onto it and lose the ceiling's +1 (a plan one short). A rate measured
+    # from history arrives already rounded (2/15 as 0.1333…3), so it is taken back to the nearest fraction
+    # with a denominator under 10¹² — exactly 2/15 again, since any other such fraction is ≥ 10⁻¹³ away —
+    # or 416 ÷ 0.1333…3 would land a hair above 3,120 and ask for 3,121 meetings.
+    return math.ceil(Fraction(numerator) / Fraction(denominator).limit_denominator(10**12))

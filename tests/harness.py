@@ -75,6 +75,21 @@ class SlackHarness:
         body = requests.block_action(action_id, value, user_id=user, team_id=self.team_id, response_url=response_url)
         return self._post_and_wait(body, response_url, **post)
 
+    def press_in_view(
+        self, action_id: str, value: str, *, user: str = "UALICE", trigger_id: str | None = None
+    ) -> requests.HttpReply:
+        """Press a button on the Home tab or in a modal: no response_url, the answer comes as Web API calls."""
+        body = requests.block_action(
+            action_id,
+            value,
+            user_id=user,
+            team_id=self.team_id,
+            response_url=None,
+            trigger_id=trigger_id,
+            container={"type": "view", "view_id": "VHOME"},
+        )
+        return self.poster.post(body, requests.FORM)
+
     def submit(
         self, callback_id: str, values: dict[str, Any], *, user: str = "UALICE", view_id: str | None = None
     ) -> requests.HttpReply:

@@ -14,7 +14,7 @@ from bot.slack.blocks.targets import (
     build_target_set_message,
 )
 from bot.target_grammar import ClearTargets, ListTargets, SetRamp, SetTarget, TargetCommand
-from metrics.records import RepContext
+from metrics.records import RepContext, Role
 from metrics.services import targets
 
 
@@ -38,7 +38,8 @@ def carry_out(
         return build_target_set_message(view)
     if isinstance(parsed, ListTargets):
         views = targets.list_targets(session, asker=asker, now=now, rep_id=rep_id)
-        return build_target_list_message(views, other.display_name if other else "you")
+        whose = other.display_name if other else ("you" if asker.role is Role.REP else "you and your teams")
+        return build_target_list_message(views, whose)
     if isinstance(parsed, ClearTargets):
         count = targets.clear_targets(
             session,

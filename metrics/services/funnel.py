@@ -13,7 +13,7 @@ from metrics import kpis, report_queries, team_queries
 from metrics.deal_records import GroupBy
 from metrics.periods import Period
 from metrics.queries import metric_catalog
-from metrics.records import RepContext
+from metrics.records import RepContext, Role
 from metrics.services import access
 
 # (label, later stage, earlier stage): conversion = later ÷ earlier, the article's funnel.
@@ -61,6 +61,9 @@ def funnel(session: Session, *, asker: RepContext, period: Period, now: datetime
     )
     ids = [rep.rep_id for rep in reps] or [asker.rep_id]
     counts = _counts(session, asker, ids, period, now)
+    # A manager or admin who logs nothing is not a row (nor a zero in the median); a player-coach is.
+    sellers = {rep.rep_id for rep in reps if rep.role == Role.REP.value}
+    ids = [r for r in ids if r in sellers or any(counts.get(r, {}).values())] or ids
     names = {rep.rep_id: rep.name for rep in reps}
     rates = {rep_id: _rates(counts.get(rep_id, {})) for rep_id in ids}
     medians = {label: _median([rates[r][label] for r in ids]) for label, _, _ in STAGES}

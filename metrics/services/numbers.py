@@ -120,7 +120,7 @@ def _window_target(
     """The sum of the targets' shares of the window (a rep may have a daily and a monthly target of one metric)."""
     if not targets:
         return None
-    return sum(
+    total = sum(
         (
             target_for_window(
                 t.amount, t.period_kind, context.window, calendar, week_start=context.week_start, ramp=ramp
@@ -129,3 +129,6 @@ def _window_target(
         ),
         Decimal(0),
     )
+    # Targets are above zero, so a zero share means no working day in the window (a holiday, a week of PTO):
+    # nothing is expected, and what is logged anyway is a bonus, not "5 of 0".
+    return total or None

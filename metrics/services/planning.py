@@ -18,7 +18,7 @@ from metrics.errors import DomainError, UsageError
 from metrics.models import Workspace
 from metrics.periods import Period, PeriodKind, date_range, period_containing
 from metrics.queries import metric_catalog
-from metrics.records import RepContext
+from metrics.records import RepContext, Role
 from metrics.services import access, calendars
 from metrics.services.targets import Subject, set_target
 
@@ -74,6 +74,7 @@ def plan(session: Session, *, asker: RepContext, request: PlanInput, now: dateti
         NotAllowed / UnknownRep: a plan for a rep the asker may not see.
     """
     rep_ids, team_id, scope = _scope(session, asker, request)
+    sellers = _sellers(session, asker, rep_ids)
     workspace = session.get_one(Workspace, asker.workspace_id)
     standard = calendars.calendar_of_workspace(workspace)
     today = asker.today(now)
@@ -96,16 +97,16 @@ def plan(session: Session, *, asker: RepContext, request: PlanInput, now: dateti
             stage_rates["opportunities"].value, stage_rates["meetings"].value, stage_rates["conversations"].value
         ),
         revenue_won=won,
-        reps=len(rep_ids),
+        reps=len(sellers),
         working_days_left=working_days_left(standard, period, today),
     )
-    _remember(workspace, asker.rep_id, request.period_kind, rep_ids, result)
+    _remember(workspace, asker.rep_id, request.period_kind, sellers, result)
     return Plan(
         scope,
         period,
         request.revenue_target,
         won,
-        len(rep_ids),
+        len(sellers),
         working_days_left(standard, period, today),
         deal_size,
         win_rate,
@@ -154,6 +155,14 @@ def _scope(session: Session, asker: RepContext, request: PlanInput) -> tuple[lis
         return [r.rep_id for r in reps], asker.team_id, "your team"
     reps = team_queries.reps(session, asker.workspace_id)
     return [r.rep_id for r in reps] or [asker.rep_id], None, "everyone"
+
+
+def _sellers(session: Session, asker: RepContext, rep_ids: list[int]) -> list[int]:
+    """Who the plan is shared among: the reps, not their managers or admins (whose own numbers still count
+    towards the history), unless there is no one else.
+    """
+    people = team_queries.reps(session, asker.workspace_id, rep_ids=rep_ids)
+    return [p.rep_id for p in people if p.role == Role.REP.value] or rep_ids
 
 
 def _deals(

@@ -53,7 +53,7 @@ def standings(
     sees_names = not public and (
         asker.role is Role.ADMIN or (team is not None and team.id in access.managed_team_ids(session, asker))
     )
-    rows = _ranked(list(numbers.values()), ranked_by, metric, asker.rep_id, sees_names)
+    rows = _ranked(_sellers(reps, numbers), ranked_by, metric, asker.rep_id, sees_names)
     return Standings(
         title=team.name if team else (session.get_one(Workspace, asker.workspace_id).name or "Everyone"),
         window=period,
@@ -63,6 +63,18 @@ def standings(
         team_lines=_team_lines(session, asker, team, period, calendar, numbers, now) if team else (),
         channel_id=team.channel_id if team else None,
     )
+
+
+def _sellers(reps: list[team_queries.RepRow], numbers: dict[int, RepNumbers]) -> list[RepNumbers]:
+    """Reps, and managers or admins only when they carry numbers of their own (a player-coach), so a manager
+    who only manages is not listed last on their own team's board.
+    """
+    roles = {rep.rep_id: rep.role for rep in reps}
+
+    def carries_numbers(entry: RepNumbers) -> bool:
+        return entry.score is not None or entry.points != 0 or any(line.actual for line in entry.goals)
+
+    return [entry for entry in numbers.values() if roles.get(entry.rep_id) == Role.REP.value or carries_numbers(entry)]
 
 
 def _team(session: Session, asker: RepContext, team_name: str | None) -> Team | None:

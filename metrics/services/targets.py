@@ -10,14 +10,14 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from metrics import queries
 from metrics.catalog import LAGGING
 from metrics.errors import UsageError
 from metrics.models import Entry, Rep, Target, Team
 from metrics.periods import PeriodKind, week_period
-from metrics.records import MetricSpec, RepContext
+from metrics.records import MetricSpec, RepContext, Role
 from metrics.services import access, audit, teams
 
 PERIODS = (PeriodKind.DAY, PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
@@ -143,25 +143,32 @@ def clear_targets(
 
 
 def list_targets(session: Session, *, asker: RepContext, now: datetime, rep_id: int | None = None) -> list[TargetView]:
-    """The targets in force today for a rep (the asker by default), their team's and the workspace's."""
-    rep = access.require_view_rep(session, asker, rep_id or asker.rep_id, "targets")
+    """The targets in force today for a rep and their team. With no rep named, a manager gets every target of
+    the teams they manage (an admin: of every team), and anyone else their own.
+    """
+    if rep_id is None and asker.role is not Role.REP:
+        rep_ids, team_ids = _managed_scope(session, asker)
+    else:
+        rep = access.require_view_rep(session, asker, rep_id or asker.rep_id, "targets")
+        rep_ids, team_ids = {rep.id}, {rep.team_id} - {None}
     specs = dict(queries.metric_catalog(session, asker.workspace_id))
-    today = asker.today(now)
+    owner = aliased(Rep)
     rows = session.execute(
-        select(Target, Rep.display_name, Team.name)
+        select(Target, Rep.display_name, Team.name, owner.display_name)
         .outerjoin(Rep, Rep.id == Target.set_by_rep_id)
         .outerjoin(Team, Team.id == Target.team_id)
+        .outerjoin(owner, owner.id == Target.rep_id)
         .where(
             Target.workspace_id == asker.workspace_id,
-            _in_force_on(today),
-            or_(Target.rep_id == rep.id, and_(Target.team_id.is_not(None), Target.team_id == rep.team_id)),
+            _in_force_on(asker.today(now)),
+            or_(Target.rep_id.in_(rep_ids), Target.team_id.in_(team_ids)),
         )
-        .order_by(Target.team_id.is_(None), Target.metric_id, Target.period_kind)
+        .order_by(Target.team_id.is_(None), owner.display_name, Target.metric_id, Target.period_kind)
     )
     return [
         TargetView(
             t.id,
-            team or rep.display_name,
+            team or name or "",
             specs[t.metric_id],
             PeriodKind(t.period_kind),
             t.amount,
@@ -169,8 +176,14 @@ def list_targets(session: Session, *, asker: RepContext, now: datetime, rep_id: 
             t.starts_on,
             setter,
         )
-        for t, setter, team in rows
+        for t, setter, team, name in rows
     ]
+
+
+def _managed_scope(session: Session, asker: RepContext) -> tuple[set[int], set[int | None]]:
+    team_ids: set[int | None] = set(access.managed_team_ids(session, asker))
+    members = session.scalars(select(Rep.id).where(Rep.workspace_id == asker.workspace_id, Rep.team_id.in_(team_ids)))
+    return {asker.rep_id, *members}, team_ids | ({asker.team_id} - {None})
 
 
 def set_ramp(session: Session, *, asker: RepContext, rep_id: int, percent: Decimal, until: date, now: datetime) -> str:

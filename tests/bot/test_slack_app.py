@@ -46,7 +46,7 @@ def test_scorecard_is_what_was_logged_minus_what_was_undone(slack: SlackHarness,
     assert "Dials — 12 · 12 pts" in card.text
     assert "Meetings — 3 · 30 pts" in card.text
     assert "Emails — 5 · 5 pts" in card.text
-    assert "Score: no targets yet · 47 pts" in card.text and "Today: 12 dials · 3 meetings" in card.text
+    assert "Score: no targets in this window · 47 pts" in card.text and "Today: 12 dials · 3 meetings" in card.text
 
 
 def test_a_log_at_2330_in_los_angeles_counts_for_that_local_day(slack: SlackHarness, clock: FakeClock) -> None:

@@ -317,7 +317,7 @@ def test_a_plan_from_history_and_its_application(
     assert [totals[s] for s in ("deals", "opportunities", "meetings", "conversations", "dials")] == [8, 12, 20, 50, 250]
     with sessions.begin() as session:
         reps, count = planning.apply_latest(session, asker=dee, now=T0)
-    assert reps == 3 and count == 12  # Dee, Bob and Cy × dials, conversations, meetings, opportunities
+    assert plan.reps == 2 and reps == 2 and count == 8  # Bob and Cy (not Dee, their manager) × 4 stages
     with sessions.begin() as session, pytest.raises(NotAllowed):
         planning.plan(
             session,

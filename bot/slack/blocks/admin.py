@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import format as fmt
-from bot.slack.blocks.kit import Message, escape, header, message, section
+from bot.slack.blocks.kit import Message, escape, header, message, packed_sections, section
 from metrics.services.audit import AuditEntry
 from metrics.services.preferences import PtoRange
 from metrics.services.teams import TeamSummary
@@ -17,9 +17,15 @@ def build_teams_message(teams: list[TeamSummary]) -> Message:
     lines = []
     for team in teams:
         channel = f" · posts to <#{team.channel_id}>" if team.channel_id else ""
-        who = escape(", ".join(team.members)) or "no one yet"
-        lines.append(f"*{escape(team.name)}* — manager {escape(team.manager or 'none')}{channel}\n{who}")
-    return message("Teams: " + escape(", ".join(team.name for team in teams)), [section("\n".join(lines))])
+        lines.append(f"*{escape(team.name)}* — manager {escape(team.manager or 'none')}{channel}\n{_members(team)}")
+    return message(f"Teams: {len(teams)}", packed_sections(lines, max_blocks=45, more="…and {} more teams"))
+
+
+def _members(team: TeamSummary, shown: int = 40) -> str:
+    names = ", ".join(team.members[:shown]) + (
+        f" and {len(team.members) - shown} more" if len(team.members) > shown else ""
+    )
+    return escape(names) or "no one yet"
 
 
 def build_audit_message(entries: list[AuditEntry]) -> Message:
@@ -27,7 +33,9 @@ def build_audit_message(entries: list[AuditEntry]) -> Message:
     if not entries:
         return message("No changes recorded yet.", [section("No changes recorded yet.")])
     lines = [f"{entry.at:%Y-%m-%d %H:%M} UTC · {escape(entry.actor)} · {escape(entry.summary)}" for entry in entries]
-    return message(f"Audit log: {len(entries)} latest changes", [header("Audit log"), section("\n".join(lines))])
+    return message(
+        f"Audit log: {len(entries)} latest changes", [header("Audit log"), *packed_sections(lines, max_blocks=45)]
+    )
 
 
 def build_pto_message(ranges: list[PtoRange]) -> Message:

@@ -7,6 +7,7 @@ from bot.slack.blocks.kit import Message, context, escape, header, message, sect
 from metrics.services.funnel import STAGES, Funnel, FunnelRow
 
 COUNTED = ("dials", "conversations", "meetings", "opportunities", "won", "closed")
+_ONE = {"dials": "dial", "conversations": "conversation", "meetings": "meeting", "opportunities": "opportunity"}
 
 
 def build_funnel_message(funnel: Funnel) -> Message:
@@ -22,7 +23,7 @@ def build_funnel_message(funnel: Funnel) -> Message:
 
 
 def _row(row: FunnelRow, funnel: Funnel) -> str:
-    counts = " · ".join(f"{row.counts.get(key, 0):,} {key}" for key in COUNTED)
+    counts = " · ".join(_count(row.counts.get(key, 0), key) for key in COUNTED)
     rates = " · ".join(f"{label} {fmt.percent(row.rates[label])}" for label, _, _ in STAGES)
     line = f"*{escape(row.name)}* — {counts}\n{rates}"
     if row.weakest:
@@ -32,3 +33,7 @@ def _row(row: FunnelRow, funnel: Funnel) -> str:
         )
         line += f"\n:mag: Loses most at *{row.weakest}*{gap}"
     return line
+
+
+def _count(count: int, key: str) -> str:
+    return f"{count:,} {_ONE.get(key, key) if count == 1 else key}"

@@ -9,6 +9,7 @@ Message = dict[str, Any]
 
 SECTION_TEXT_LIMIT = 3000
 HEADER_LIMIT = 150
+MESSAGE_TEXT_BUDGET = 24_000  # of the 40,000 characters Slack takes in a message's blocks, leaving room for markup
 
 
 def escape(text: str) -> str:
@@ -62,6 +63,26 @@ def actions(*elements: dict[str, Any]) -> Block:
 def message(text: str, blocks: list[Block]) -> Message:
     """A message with its notification fallback text."""
     return {"text": text, "blocks": blocks}
+
+
+def packed_sections(
+    lines: list[str], max_blocks: int, more: str = "…and {} more", budget: int = MESSAGE_TEXT_BUDGET
+) -> list[Block]:
+    """Lines packed into as few sections as fit Slack's text limit: at most `max_blocks` sections and `budget`
+    characters in all. What does not fit is counted in a last line ("…and 12 more"), never cut mid-line.
+    """
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for index, line in enumerate(lines):
+        full = len("\n".join([*chunks[-1], line])) > SECTION_TEXT_LIMIT - 40
+        if used + len(line) > budget or (full and len(chunks) == max_blocks):
+            chunks[-1].append(more.format(len(lines) - index))
+            break
+        if full:
+            chunks.append([])
+        chunks[-1].append(line)
+        used += len(line) + 1
+    return [section("\n".join(chunk)) for chunk in chunks if chunk]
 
 
 def _clip(text: str, limit: int) -> str:

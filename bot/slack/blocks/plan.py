@@ -58,7 +58,7 @@ def build_plan_message(plan: Plan) -> Message:
 
 def _rate(rate: Rate, *, money: bool = False) -> str:
     if rate.value is None:
-        return f"no data ({rate.observations} observations, {rate.source})"
+        return f"no data ({fmt.plural(rate.observations, 'observation')}, {rate.source})"
     value = fmt.money(rate.value.quantize(Decimal(1))) if money else fmt.percent(rate.value)
-    basis = "given" if rate.source == "given" else f"{rate.observations:,} observations, {rate.source}"
+    basis = "given" if rate.source == "given" else f"{fmt.plural(rate.observations, 'observation')}, {rate.source}"
     return f"{value} ({basis})"

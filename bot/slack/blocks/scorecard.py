@@ -63,11 +63,11 @@ def activity_line(line: MetricLine) -> str:
     """`*Dials* — 40 of 50 (80 %) · 6 behind pace · on course for 62 · 40 pts`"""
     parts = [f"*{line.metric.label.capitalize()}* — {fmt.quantity(line.actual)}"]
     if line.target is not None:
-        parts[0] += f" of {fmt.quantity(line.target.quantize(Decimal(1)))} ({fmt.percent(line.attainment)})"
+        parts[0] += f" of {fmt.target(line.target)} ({fmt.percent(line.attainment)})"
         if line.pace is not None:
             parts.append(pace_text(line.pace, money=False))
     if line.stretch is not None:
-        parts.append(f"your goal {fmt.quantity(line.stretch.quantize(Decimal(1)))}")
+        parts.append(f"your goal {fmt.target(line.stretch)}")
     parts.append(fmt.points(line.points))
     return " · ".join(parts)
 
@@ -78,9 +78,7 @@ def goal_line(line: MetricLine) -> str:
     value = fmt.money(line.actual) if money else fmt.quantity(line.actual)
     text = f"*{line.metric.label.capitalize()}* — {value}"
     if line.target is not None:
-        target = (
-            fmt.money(line.target.quantize(Decimal(1))) if money else fmt.quantity(line.target.quantize(Decimal(1)))
-        )
+        target = fmt.whole_money(line.target) if money else fmt.target(line.target)
         text += f" of {target} ({fmt.percent(line.attainment)} quota attainment)"
         if line.pace is not None:
             text += " · " + pace_text(line.pace, money=money)
@@ -100,20 +98,19 @@ def deals_line(card: Scorecard) -> str:
 def pace_text(pace: Pace, *, money: bool) -> str:
     """ "6 behind pace · on course for 62" (or ahead)."""
     gap = pace.ahead_by
-    amount = fmt.money(abs(gap)) if money else fmt.quantity(abs(gap).quantize(Decimal(1)))
-    where = "on pace" if abs(gap) < Decimal("0.5") else f"{amount} {'ahead of' if gap > 0 else 'behind'} pace"
+    amount = fmt.whole_money(abs(gap)) if money else fmt.target(abs(gap))
+    where = "on pace" if abs(gap) < Decimal("0.05") else f"{amount} {'ahead of' if gap > 0 else 'behind'} pace"
     if pace.projection is None:
         return where
-    course = (
-        fmt.money(pace.projection.quantize(Decimal(1))) if money else fmt.quantity(pace.projection.quantize(Decimal(1)))
-    )
+    course = fmt.whole_money(pace.projection) if money else fmt.quantity(pace.projection.quantize(Decimal(1)))
     return f"{where} · on course for {course}"
 
 
 def standing_text(card: Scorecard) -> str:
     """Score, rank, streak and points in one line."""
     numbers = card.numbers
-    parts = ["Score: no targets yet" if numbers.score is None else f"Score {numbers.score.quantize(Decimal(1))}"]
+    score = "no targets in this window" if numbers.score is None else numbers.score.quantize(Decimal(1))
+    parts = [f"Score: {score}" if numbers.score is None else f"Score {score}"]
     if card.rank is not None:
         parts.append(f"#{card.rank.position} of {card.rank.of} in the team")
     if card.streak:

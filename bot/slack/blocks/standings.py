@@ -61,7 +61,7 @@ def row_text(row: StandingRow, board: Standings) -> str:
     elif row.value is None:
         value = f"{fmt.quantity(row.actual or 0)} (no target)"
     else:
-        target = fmt.quantity(_whole(row.target))
+        target = fmt.target(row.target or Decimal(0))
         value = f"{fmt.quantity(row.actual or 0)} of {target} ({fmt.percent(row.value)})"
     return f"{place} {name} — {value} · {fmt.points(row.points)}"
 
@@ -70,7 +70,7 @@ def team_line(line: MetricLine) -> str:
     """A team target and where the team stands against it."""
     money = line.metric.key == "revenue"
     actual = fmt.money(line.actual) if money else fmt.quantity(line.actual)
-    target = fmt.money(_whole(line.target)) if money else fmt.quantity(_whole(line.target))
+    target = fmt.whole_money(line.target or Decimal(0)) if money else fmt.target(line.target or Decimal(0))
     return f"*{line.metric.label.capitalize()}* — {actual} of {target} ({fmt.percent(line.attainment)})"
 
 
@@ -78,7 +78,3 @@ def _top(board: Standings, limit: int) -> list[StandingRow]:
     shown = list(board.rows[:limit])
     mine = next((row for row in board.rows[limit:] if row.is_viewer), None)
     return [*shown, mine] if mine else shown
-
-
-def _whole(value: Decimal | None) -> Decimal:
-    return (value or Decimal(0)).quantize(Decimal(1))

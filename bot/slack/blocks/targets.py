@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack.blocks.kit import Message, context, escape, message, section
+from bot.slack.blocks.kit import Message, context, escape, message, packed_sections, section
 from metrics.services.targets import Suggestion, TargetView, describe
 
 
@@ -18,10 +18,11 @@ def build_target_list_message(views: list[TargetView], whose: str) -> Message:
     if not views:
         text = f"No targets for {whose} yet. Managers set them with `/target @rep 50 dials daily`."
         return message(escape(text), [section(escape(text))])
-    lines = "\n".join(f"• {escape(describe(view))} (set by {escape(view.set_by or 'Tally')})" for view in views)
+    lines = [f"• {escape(describe(view))} (set by {escape(view.set_by or 'Tally')})" for view in views]
+    count = f"{len(views)} target{'' if len(views) == 1 else 's'}"
     return message(
-        escape(f"Targets for {whose}: " + "; ".join(describe(v) for v in views)),
-        [section(f"*Targets for {escape(whose)}*\n{lines}")],
+        escape(f"Targets for {whose}: {count}"),
+        [section(f"*Targets for {escape(whose)}* · {count}"), *packed_sections(lines, max_blocks=40)],
     )
 
 
