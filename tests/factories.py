@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from metrics.models import Entry
-from metrics.records import LogItem, LogReceipt, LogRequest, Platform, RepContext, WorkspaceDefaults
-from metrics.services import identity, ledger
+from metrics.models import Entry, Workspace
+from metrics.records import LogItem, LogReceipt, LogRequest, Platform, RepContext, Role, WorkspaceDefaults
+from metrics.services import admin, identity, ledger, teams
 
 T0 = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # a Thursday afternoon in New York, evening in London
 
@@ -68,6 +68,25 @@ def log(
         return ledger.log_activity(
             session, rep=rep, request=request, source=Platform.SLACK, now=now, idempotency_key=key
         )
+
+
+def make_office(sessions: sessionmaker[Session], team: str = "T0TEST") -> dict[str, RepContext]:
+    """Ann (admin); Dee manages East (Bob, Cy); Eve manages West (Fay). User ids are "U" + the name upper-cased."""
+    people = {
+        name: make_rep(sessions, user=f"U{name.upper()}", name=name, team=team)
+        for name in ("Ann", "Dee", "Bob", "Cy", "Eve", "Fay")
+    }
+    with sessions.begin() as session:
+        admin.setup(session, asker=people["Ann"], platform_admin=False, now=T0)
+    ann = make_rep(sessions, user="UANN", name="Ann", team=team)
+    with sessions.begin() as session:
+        for name, manager, members in (("East", "Dee", ("Bob", "Cy")), ("West", "Eve", ("Fay",))):
+            teams.create_team(session, asker=ann, name=name, channel_id=f"C{name.upper()}", now=T0)
+            ids = [people[m].rep_id for m in (manager, *members)]
+            teams.add_to_team(session, asker=ann, rep_ids=ids, team_name=name, now=T0)
+            admin.set_role(session, asker=ann, rep_id=people[manager].rep_id, role=Role.MANAGER, team_name=name, now=T0)
+        session.execute(update(Workspace).values(backdate_days=400))  # history tests log months back
+    return {name: make_rep(sessions, user=f"U{name.upper()}", name=name, team=team) for name in people}
 
 
 def entry_count(sessions: sessionmaker[Session]) -> int:

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from metrics import report_queries
 from metrics.deal_records import Audience, DealTotals, KpiCard
-from metrics.errors import NotAllowed, UnknownRep
 from metrics.kpis import churn_rate
-from metrics.models import Rep, Team, Workspace
+from metrics.models import Team, Workspace
 from metrics.periods import Period
-from metrics.records import RepContext, Role
+from metrics.records import RepContext
+from metrics.services import access
 from metrics.services.reports import kpi_row
 
 EVERYONE = report_queries.Group("everyone")
@@ -55,11 +55,7 @@ def kpi_card(
 
 
 def _rep_card(session: Session, asker: RepContext, rep_id: int | None, period: Period, as_of: date) -> KpiCard:
-    rep = session.get(Rep, rep_id) if rep_id is not None else None
-    if rep is None or rep.workspace_id != asker.workspace_id:
-        raise UnknownRep("I don't know that person in this workspace yet (they haven't used Tally).")
-    if rep.id != asker.rep_id and asker.role not in (Role.MANAGER, Role.ADMIN):
-        raise NotAllowed("Only managers and admins can see another rep's KPIs. Try `/kpis` for yours, or `/kpis team`.")
+    rep = access.require_view_rep(session, asker, asker.rep_id if rep_id is None else rep_id, "KPIs")
     totals = report_queries.deal_totals(session, asker.workspace_id, period, None, as_of, owner_rep_id=rep.id)
     audience = Audience.ME if rep.id == asker.rep_id else Audience.REP
     row = kpi_row(rep.display_name, totals.get(EVERYONE, DealTotals()))

@@ -47,13 +47,16 @@ def add_to_team(
     """Put reps into a team (the named one, or the one team the asker manages). Returns (team, names).
 
     Raises:
-        UsageError: no reps, or no way to tell which team. NotAllowed: the asker does not manage the team.
+        UsageError: no reps, or no way to tell which team. NotAllowed: the asker does not manage the team, or
+        a rep already belongs to a team they do not manage (a manager cannot take another team's rep).
     """
     team = team_for(session, asker, team_name)
     access.require_manage_team(session, asker, team.id)
     names = []
     for rep_id in rep_ids:
         rep = access.rep_in_workspace(session, asker, rep_id)
+        if rep.team_id is not None and rep.team_id != team.id:
+            access.require_manage_team(session, asker, rep.team_id)
         rep.team_id = team.id
         names.append(rep.display_name)
     if not names:

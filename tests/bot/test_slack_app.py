@@ -287,7 +287,7 @@ def test_kpis_for_me_for_everyone_and_refused_for_another_rep(slack: SlackHarnes
     everyone = slack.command("/kpis", "everyone all")
     assert "Average deal size — $6,000 across 2 won deals" in everyone.text
     refused = slack.command("/kpis", "<@UBOB|bob> month")
-    assert "Only managers and admins can see another rep's KPIs" in refused.text
+    assert "Only Bob's manager or an admin can see their KPIs" in refused.text
     assert "haven't used Tally" in slack.command("/kpis", "<@UNOBODY>").text
     assert "isn't a period I know" in slack.command("/kpis", "someday").text
 

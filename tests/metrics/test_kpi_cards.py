@@ -15,7 +15,7 @@ from metrics.models import Rep, Team
 from metrics.periods import PeriodKind, period_containing
 from metrics.records import Platform, RepContext
 from metrics.services import deals, kpi_cards, scorecards
-from tests.factories import T0, make_rep
+from tests.factories import T0, make_office, make_rep
 
 D = Decimal
 QUARTER = period_containing("quarter", date(2026, 11, 26))
@@ -52,15 +52,14 @@ def test_my_card_counts_only_my_deals(sessions: sessionmaker[Session]) -> None:
     assert everyone.row.won == 2 and everyone.row.arpa == D(6_000)  # type: ignore[attr-defined]
 
 
-def test_only_managers_and_admins_see_another_reps_card(sessions: sessionmaker[Session]) -> None:
-    alice = make_rep(sessions, user="UALICE", name="Alice")
-    bob = make_rep(sessions, user="UBOB", name="Bob")
-    won(sessions, bob, "Globex", 2_000)
-    with pytest.raises(NotAllowed, match="Only managers and admins"):
-        card(sessions, alice, Audience.REP, rep_id=bob.rep_id)
-    for role in ("manager", "admin"):
-        boss = promote(sessions, alice, role)
-        assert card(sessions, boss, Audience.REP, rep_id=bob.rep_id).row.won == 1  # type: ignore[attr-defined]
+def test_only_bobs_manager_and_admins_see_his_card(sessions: sessionmaker[Session]) -> None:
+    office = make_office(sessions)
+    won(sessions, office["Bob"], "Globex", 2_000)
+    for refused in ("Cy", "Eve"):  # his teammate; the manager of another team
+        with pytest.raises(NotAllowed, match="Only Bob's manager or an admin"):
+            card(sessions, office[refused], Audience.REP, rep_id=office["Bob"].rep_id)
+    for allowed in ("Dee", "Ann"):
+        assert card(sessions, office[allowed], Audience.REP, rep_id=office["Bob"].rep_id).row.won == 1  # type: ignore[attr-defined]
 
 
 def test_nobody_sees_a_rep_of_another_workspace(sessions: sessionmaker[Session]) -> None:

@@ -16,7 +16,7 @@ from metrics.periods import PeriodKind
 from metrics.records import Platform, RepContext, Role
 from metrics.services import admin, audit, deals, funnel, planning, preferences, standings, targets, teams
 from metrics.services.targets import Subject
-from tests.factories import T0, log, make_rep
+from tests.factories import T0, log, make_office, make_rep
 
 D = Decimal
 
@@ -28,23 +28,7 @@ def ctx(sessions: sessionmaker[Session], rep: RepContext) -> RepContext:
 
 @pytest.fixture
 def office(sessions: sessionmaker[Session]) -> dict[str, RepContext]:
-    """Ann (admin), Dee (manager of East, with Bob and Cy), Eve (manager of West, with Fay)."""
-    people = {
-        name: make_rep(sessions, user=f"U{name.upper()}", name=name)
-        for name in ("Ann", "Dee", "Bob", "Cy", "Eve", "Fay")
-    }
-    with sessions.begin() as session:
-        assert "now an admin" in admin.setup(session, asker=people["Ann"], platform_admin=False, now=T0)
-    ann = ctx(sessions, people["Ann"])
-    with sessions.begin() as session:
-        for team, manager, members in (("East", "Dee", ("Bob", "Cy")), ("West", "Eve", ("Fay",))):
-            teams.create_team(session, asker=ann, name=team, channel_id=f"C{team.upper()}", now=T0)
-            teams.add_to_team(
-                session, asker=ann, rep_ids=[people[m].rep_id for m in (manager, *members)], team_name=team, now=T0
-            )
-            admin.set_role(session, asker=ann, rep_id=people[manager].rep_id, role=Role.MANAGER, team_name=team, now=T0)
-        session.execute(update(Workspace).values(backdate_days=400))  # history tests log months back
-    return {name: ctx(sessions, rep) for name, rep in people.items()}
+    return make_office(sessions)
 
 
 def test_setup_makes_one_admin_and_refuses_the_next(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -31,6 +32,6 @@ def handle_plan(
             reply = build_done_message(f"Set {count} daily targets for {reps} rep{'s' if reps != 1 else ''}.", ":dart:")
         else:
             other = mentioned_rep(session, context, words.mentions)
-            request = parsed if other is None else planning.PlanInput(**{**parsed.__dict__, "rep_id": other})
+            request = parsed if other is None else dataclasses.replace(parsed, rep_id=other)
             reply = build_plan_message(planning.plan(session, asker=rep, request=request, now=now))
     respond(**reply, response_type="ephemeral")
