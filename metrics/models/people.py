@@ -57,6 +57,7 @@ class Rep(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     display_name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    chat_timezone: Mapped[str | None] = mapped_column(String(64))  # as the chat profile last said; see refresh_profile
     role: Mapped[str] = mapped_column(String(16), default="rep")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Overrides of the workspace calendar (None: the workspace's).

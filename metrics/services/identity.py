@@ -129,6 +129,7 @@ def _new_rep(
         workspace_id=workspace.id,
         display_name=display_name[:200],
         timezone=timezone if timezone and is_valid_zone(timezone) else None,
+        chat_timezone=timezone if timezone and is_valid_zone(timezone) else None,
         role="rep",
         active=True,
         created_at=now,

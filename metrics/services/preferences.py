@@ -169,13 +169,19 @@ def save_settings(
 
 
 def refresh_profile(session: Session, *, rep_id: int, name: str | None, timezone: str | None) -> bool:
-    """Keep a rep's name and time zone in step with their chat profile. Returns True if anything changed."""
+    """Keep a rep's name and time zone in step with their chat profile. Returns True if anything changed.
+
+    The zone follows the profile only when the profile's zone itself changed (a rep who travels): Slack sends a
+    profile change for any edit, and a zone the rep chose in Tally must not be undone by a new status emoji.
+    """
     row = session.get_one(Rep, rep_id)
     changed = False
     if name and name != row.display_name:
         row.display_name, changed = name[:200], True
-    if timezone and is_valid_zone(timezone) and timezone != row.timezone:
-        row.timezone, changed = timezone, True
+    if timezone and is_valid_zone(timezone) and timezone != row.chat_timezone:
+        row.chat_timezone = timezone
+        if timezone != row.timezone:
+            row.timezone, changed = timezone, True
     return changed
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time as time_module
+from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
@@ -126,3 +128,28 @@ def home_text(view: dict[str, Any]) -> str:
 def next_page(view: dict[str, Any]) -> str:
     buttons = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
     return next(e["value"] for e in buttons if e["action_id"] == ids.HOME_PAGE_NEXT)
+
+
+def test_a_profile_change_keeps_names_and_zones_in_step(slack: SlackHarness, office: dict[str, RepContext]) -> None:
+    assert slack.command("/tally", "me timezone Europe/London", user="UBOB").text.startswith("✅")
+
+    def profile_changed(name: str, tz: str) -> str | None:
+        """Send Slack's event; wait for the new name to land (events are handled after the ack); the zone."""
+        user = {"id": "UBOB", "team_id": slack.team_id, "tz": tz, "profile": {"display_name": name}}
+        assert slack.event({"type": "user_change", "user": user}).status == 200
+        return eventually(lambda: zone_of(slack, name))
+
+    assert profile_changed("Bobby", "America/New_York") == "Europe/London"  # Slack's zone did not change
+    assert profile_changed("Robert", "Asia/Tokyo") == "Asia/Tokyo"  # Bob flew to Tokyo and Slack followed
+
+
+def zone_of(slack: SlackHarness, name: str) -> str | None:
+    with slack.sessions() as session:
+        return session.scalars(select(Rep.timezone).where(Rep.display_name == name)).one_or_none()
+
+
+def eventually(read: Callable[[], str | None], timeout: float = 5.0) -> str | None:
+    deadline = time_module.monotonic() + timeout
+    while (value := read()) is None and time_module.monotonic() < deadline:
+        time_module.sleep(0.02)
+    return value

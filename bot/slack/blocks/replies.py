@@ -27,7 +27,8 @@ COMMANDS = (
     ("/tally pto 2026-12-24..2026-12-31", "days off (targets shrink, nudges pause); `pto list`, `pto cancel`"),
     ("/tally mute until monday", "pause nudges; `/tally unmute`; `/tally privacy hide` to be “a teammate”"),
     ("/tally me timezone Europe/London", "your own settings: timezone, workweek sun-thu, holidays GB-ENG, nudge 08:30"),
-    ("/tally setup", "the first person to run it becomes admin; then `team create`, `team add`, `role`, `audit`"),
+    ("/tally setup", "the first to run it becomes admin; then `team create`, `team add`, `role`, `audit`"),
+    ("/tally weights meetings=10", "score weights (admins); `/tally visibility meetings managers` hides a metric"),
     ("/tally settings workweek sun-thu", "workspace settings (admins): timezone, workweek, holidays, weekstart"),
     ("/tally help", "this list"),
 )
