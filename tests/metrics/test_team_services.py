@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,6 +19,29 @@ from metrics.services.targets import Subject
 from tests.factories import T0, log, make_office, make_rep
 
 D = Decimal
+
+
+def set_target(
+    session: Session,
+    asker: RepContext,
+    amount: Decimal,
+    metric: str,
+    *,
+    kind: PeriodKind = PeriodKind.DAY,
+    subject: Subject = Subject.REP,
+    rep_id: int | None = None,
+    now: datetime = T0,
+) -> targets.TargetView:
+    return targets.set_target(
+        session,
+        asker=asker,
+        subject=subject,
+        metric_key=metric,
+        amount=amount,
+        period_kind=kind,
+        now=now,
+        rep_id=rep_id,
+    )
 
 
 def ctx(sessions: sessionmaker[Session], rep: RepContext) -> RepContext:
@@ -58,16 +81,7 @@ def test_only_admins_administer_and_the_last_admin_stays(
 
 def test_every_change_is_in_the_audit_log(sessions: sessionmaker[Session], office: dict[str, RepContext]) -> None:
     with sessions.begin() as session:
-        targets.set_target(
-            session,
-            asker=office["Dee"],
-            subject=Subject.REP,
-            metric_key="dials",
-            amount=D(50),
-            period_kind=PeriodKind.DAY,
-            now=T0,
-            rep_id=office["Bob"].rep_id,
-        )
+        set_target(session, office["Dee"], D(50), "dials", rep_id=office["Bob"].rep_id)
         admin.set_weights(session, asker=office["Ann"], weights={"meetings": D(12)}, now=T0)
     with sessions.begin() as session:
         summaries = [entry.summary for entry in audit.recent(session, office["Ann"].workspace_id)]
@@ -80,16 +94,7 @@ def test_targets_replace_clear_and_list(sessions: sessionmaker[Session], office:
 
     def set_dials(amount: int, day: date) -> None:
         with sessions.begin() as session:
-            targets.set_target(
-                session,
-                asker=dee,
-                subject=Subject.REP,
-                metric_key="dials",
-                amount=D(amount),
-                period_kind=PeriodKind.DAY,
-                now=T0 + (day - T0.date()),
-                rep_id=bob.rep_id,
-            )
+            set_target(session, dee, D(amount), "dials", rep_id=bob.rep_id, now=T0 + (day - T0.date()))
 
     set_dials(50, T0.date() - timedelta(days=3))
     set_dials(60, T0.date())
@@ -106,49 +111,14 @@ def test_who_may_set_and_see_targets(sessions: sessionmaker[Session], office: di
     for asker, allowed in ((office["Dee"], True), (office["Ann"], True), (office["Eve"], False), (office["Cy"], False)):
         with sessions.begin() as session:
             if allowed:
-                targets.set_target(
-                    session,
-                    asker=asker,
-                    subject=Subject.REP,
-                    metric_key="dials",
-                    amount=D(10),
-                    period_kind=PeriodKind.WEEK,
-                    now=T0,
-                    rep_id=office["Bob"].rep_id,
-                )
+                set_target(session, asker, D(10), "dials", kind=PeriodKind.WEEK, rep_id=office["Bob"].rep_id)
             else:
                 with pytest.raises(NotAllowed):
-                    targets.set_target(
-                        session,
-                        asker=asker,
-                        subject=Subject.REP,
-                        metric_key="dials",
-                        amount=D(10),
-                        period_kind=PeriodKind.WEEK,
-                        now=T0,
-                        rep_id=office["Bob"].rep_id,
-                    )
+                    set_target(session, asker, D(10), "dials", kind=PeriodKind.WEEK, rep_id=office["Bob"].rep_id)
     with sessions.begin() as session, pytest.raises(UnknownRep):
-        targets.set_target(
-            session,
-            asker=office["Ann"],
-            subject=Subject.REP,
-            metric_key="dials",
-            amount=D(10),
-            period_kind=PeriodKind.WEEK,
-            now=T0,
-            rep_id=outsider.rep_id,
-        )
+        set_target(session, office["Ann"], D(10), "dials", kind=PeriodKind.WEEK, rep_id=outsider.rep_id)
     with sessions.begin() as session:
-        own = targets.set_target(
-            session,
-            asker=office["Cy"],
-            subject=Subject.ME,
-            metric_key="dials",
-            amount=D(99),
-            period_kind=PeriodKind.DAY,
-            now=T0,
-        )
+        own = set_target(session, office["Cy"], D(99), "dials", subject=Subject.ME)
     assert own.stretch
 
 
@@ -193,16 +163,7 @@ def test_standings_rank_by_own_target_and_hide_whoever_asks(
     dee, bob, cy = office["Dee"], office["Bob"], office["Cy"]
     with sessions.begin() as session:
         for rep, amount in ((bob, 100), (cy, 20)):
-            targets.set_target(
-                session,
-                asker=dee,
-                subject=Subject.REP,
-                metric_key="dials",
-                amount=D(amount),
-                period_kind=PeriodKind.WEEK,
-                now=T0,
-                rep_id=rep.rep_id,
-            )
+            set_target(session, dee, D(amount), "dials", kind=PeriodKind.WEEK, rep_id=rep.rep_id)
         preferences.set_privacy(session, rep=bob, hidden=True, now=T0)
     log(sessions, bob, {"dials": 60})  # 60 of 100
     log(sessions, cy, {"dials": 20})  # 20 of 20: a part-timer at 100 % ranks first
@@ -226,15 +187,7 @@ def test_team_targets_are_shown_against_the_team(
     sessions: sessionmaker[Session], office: dict[str, RepContext]
 ) -> None:
     with sessions.begin() as session:
-        targets.set_target(
-            session,
-            asker=office["Dee"],
-            subject=Subject.TEAM,
-            metric_key="meetings",
-            amount=D(10),
-            period_kind=PeriodKind.WEEK,
-            now=T0,
-        )
+        set_target(session, office["Dee"], D(10), "meetings", kind=PeriodKind.WEEK, subject=Subject.TEAM)
     log(sessions, office["Bob"], {"meetings": 3})
     log(sessions, office["Cy"], {"meetings": 2})
     with sessions.begin() as session:
