@@ -8,46 +8,20 @@ tests.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import json
+import random
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
+from bot.playground.fake_slack_calls import Call, Chaos, Fault
+from bot.playground.fake_slack_http import RESPOND_PREFIX, Server
 from bot.playground.fake_slack_methods import METHODS
 
-RESPOND_PREFIX = "/respond/"
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One request the fake received: the API method (or "response_url"), its parameters, and what it answered."""
-
-    method: str
-    params: dict[str, Any]
-    headers: dict[str, str]
-    status: int
-    at: float
-    path: str = ""
-
-    def json_param(self, name: str) -> Any:
-        """A parameter that slack_sdk may send JSON-encoded inside a form (blocks, view): decoded."""
-        value = self.params.get(name)
-        return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
-
-
-@dataclass(slots=True)
-class _Fault:
-    status: int = 0
-    retry_after: int | None = None
-    hang_seconds: float = 0.0
-    drop: bool = False
+__all__ = ["Call", "FakeSlack"]
 
 
 @dataclass
@@ -63,11 +37,15 @@ class FakeSlack:
     team_id: str = "T0PLAYGRND"
     bot_token: str = "xoxb-playground"
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → what was posted there
+    archived: set[str] = field(default_factory=set)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id → the bytes uploaded
+    _chaos: Chaos | None = field(default=None, init=False, repr=False)
     _calls: list[Call] = field(default_factory=list, init=False, repr=False)
-    _faults: dict[str, list[_Fault]] = field(default_factory=dict, init=False, repr=False)
+    _faults: dict[str, list[Fault]] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
     _ts: Any = field(default_factory=lambda: itertools.count(1), init=False, repr=False)
-    _server: _Server | None = field(default=None, init=False, repr=False)
+    _server: Server | None = field(default=None, init=False, repr=False)
 
     def __enter__(self) -> FakeSlack:
         self.start()
@@ -78,7 +56,7 @@ class FakeSlack:
 
     def start(self) -> None:
         """Listen on a free port of 127.0.0.1 and serve on a background thread."""
-        self._server = _Server(self)
+        self._server = Server(self)
         threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
         ).start()
@@ -124,17 +102,41 @@ class FakeSlack:
     def fail_next(self, method: str, *, status: int = 429, retry_after: int | None = 1, times: int = 1) -> None:
         """Answer the next `times` calls of `method` ("*" for any) with HTTP `status` (429 carries Retry-After)."""
         with self._lock:
-            self._faults.setdefault(method, []).extend(_Fault(status, retry_after) for _ in range(times))
+            self._faults.setdefault(method, []).extend(Fault(status, retry_after) for _ in range(times))
 
     def hang_next(self, method: str, *, seconds: float, times: int = 1) -> None:
         """Hold the next `times` calls of `method` for `seconds` before answering (to trip client timeouts)."""
         with self._lock:
-            self._faults.setdefault(method, []).extend(_Fault(hang_seconds=seconds) for _ in range(times))
+            self._faults.setdefault(method, []).extend(Fault(hang_seconds=seconds) for _ in range(times))
 
     def drop_next(self, method: str, *, times: int = 1) -> None:
         """Close the connection of the next `times` calls of `method` without answering (a network failure)."""
         with self._lock:
-            self._faults.setdefault(method, []).extend(_Fault(drop=True) for _ in range(times))
+            self._faults.setdefault(method, []).extend(Fault(drop=True) for _ in range(times))
+
+    def misbehave(
+        self,
+        methods: set[str],
+        *,
+        rate_limited: float = 0.0,
+        server_error: float = 0.0,
+        hang: float = 0.0,
+        hang_seconds: float = 1.0,
+        retry_after: int = 1,
+        seed: int = 0,
+    ) -> None:
+        """From now on, answer these fractions of the calls of `methods` with 429, 500, or a hang (after which
+        the call still takes effect: the worst case, a client that timed out on a message that was posted)."""
+        self._chaos = Chaos(methods, rate_limited, server_error, hang, hang_seconds, retry_after, random.Random(seed))
+
+    def behave(self) -> None:
+        """Stop misbehaving."""
+        self._chaos = None
+
+    def store_message(self, channel: str, message: dict[str, Any]) -> None:
+        """Keep a posted message, as conversations.history will return it."""
+        with self._lock:
+            self.messages.setdefault(channel, []).append(message)
 
     def calls(self, method: str | None = None) -> list[Call]:
         """Every call received so far (optionally only those of one method), oldest first."""
@@ -159,12 +161,12 @@ class FakeSlack:
 
     # -- called by the request handler -------------------------------------------------------------------
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def _take_fault(self, method: str) -> Fault | None:
         with self._lock:
             for key in (method, "*"):
                 if self._faults.get(key):
                     return self._faults[key].pop(0)
-        return None
+            return self._chaos.roll(method) if self._chaos is not None else None
 
     def _record(self, call: Call) -> None:
         with self._lock:
@@ -183,77 +185,3 @@ class FakeSlack:
     def next_ts(self) -> str:
         """A message timestamp, increasing, as Slack's are."""
         return f"{time.time():.0f}.{next(self._ts):06d}"
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, fake: FakeSlack) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.fake = fake
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: the recorded calls are the log."""
-
-    def _handle(self) -> None:
-        fake = self.server.fake
-        parts = urlsplit(self.path)
-        params: dict[str, Any] = dict(parse_qsl(parts.query))
-        params.update(self._body())
-        headers = {key.lower(): value for key, value in self.headers.items()}
-        method = "response_url" if parts.path.startswith(RESPOND_PREFIX) else parts.path.removeprefix("/api/")
-        fault = fake._take_fault(method)
-        if fault is not None and fault.hang_seconds:
-            time.sleep(fault.hang_seconds)
-        if fault is not None and fault.drop:
-            fake._record(Call(method, params, headers, 0, time.time(), parts.path))
-            self.close_connection = True
-            self.connection.close()
-            return
-        status = fault.status if fault is not None and fault.status else 200
-        fake._record(Call(method, params, headers, status, time.time(), parts.path))
-        if fault is not None and fault.status:
-            self._send_fault(fault)
-        elif method == "response_url":
-            self._send(200, None)
-        else:
-            token = headers.get("authorization", "").removeprefix("Bearer ") or params.get("token")
-            self._send(200, fake._answer(method, params, token))
-
-    def _body(self) -> dict[str, Any]:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
-        if not raw:
-            return {}
-        if "json" in (self.headers.get("Content-Type") or ""):
-            decoded = json.loads(raw)
-            return decoded if isinstance(decoded, dict) else {"_body": decoded}
-        return dict(parse_qsl(raw, keep_blank_values=True))
-
-    def _send_fault(self, fault: _Fault) -> None:
-        if fault.status == 429:
-            extra = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
-            self._send(429, {"ok": False, "error": "ratelimited"}, extra)
-        else:
-            self._send(fault.status, {"ok": False, "error": "fatal_error"})
-
-    def _send(self, status: int, payload: dict[str, Any] | None, extra_headers: dict[str, str] | None = None) -> None:
-        body = b"ok" if payload is None else json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain" if payload is None else "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (extra_headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(body)  # the client may have given up (a hang outlasted its timeout)

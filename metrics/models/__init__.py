@@ -3,6 +3,7 @@
 from metrics.models.base import NAMING_CONVENTION, Base
 from metrics.models.deals import Account, Deal, DealChange, Subscription
 from metrics.models.ledger import Entry, MetricDef, Target
+from metrics.models.outbox import Delivery
 from metrics.models.people import AuditLog, ChatIdentity, Pto, Rep, Team, Workspace
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "ChatIdentity",
     "Deal",
     "DealChange",
+    "Delivery",
     "Entry",
     "MetricDef",
     "Pto",

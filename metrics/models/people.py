@@ -31,6 +31,7 @@ class Workspace(Base):
     holiday_subdivision: Mapped[str | None] = mapped_column(String(16))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    uninstalled_at: Mapped[datetime | None]  # Slack said app_uninstalled or tokens_revoked: send nothing more
 
 
 class Team(Base):

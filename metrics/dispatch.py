@@ -1,0 +1,210 @@
+"""Sending what the outbox holds: claim a batch, send it through the Notifier, record the outcomes; repeat.
+
+Never twice: a row is claimed under a lease (SKIP LOCKED on PostgreSQL), and a delivery that was tried before —
+a crash mid-send, a timeout after the request went out — is first looked for in the conversation (every message
+carries its delivery id) and only sent if it is not there. Never lost: a transient failure is retried with
+exponential backoff up to a cap, then marked failed for `tally jobs failures`; a rate limit makes the whole
+workspace wait out Slack's Retry-After.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from metrics import outbox
+from metrics.notify import DeliveryFailed, Message, Notifier, Recipient, Sent
+from metrics.outbox import Claimed, Outcome, Status
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+RATE_LIMIT_PATIENCE = 5  # 429s in a row on one call before it counts as a failed attempt
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently to retry: `base` × 2^(attempt − 1), capped, with ±20 % jitter."""
+
+    max_attempts: int = 8
+    base: timedelta = timedelta(seconds=15)
+    cap: timedelta = timedelta(minutes=15)
+
+    def backoff(self, attempts: int) -> timedelta:
+        """The wait after the `attempts`-th failed attempt."""
+        delay = min(self.cap, self.base * 2 ** max(0, attempts - 1))
+        return timedelta(
+            seconds=delay.total_seconds() * random.uniform(0.8, 1.2)
+        )  # jitter, so retries of one fan-out do not land together
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatch run did."""
+
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retrying: int = 0
+    rate_limited: int = 0
+    batches: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        """Count a batch's outcomes."""
+        self.batches += 1
+        for outcome in outcomes:
+            if outcome.status is Status.SENT:
+                self.sent += 1
+            elif outcome.status is Status.SKIPPED:
+                self.skipped += 1
+            elif outcome.status is Status.FAILED:
+                self.failed += 1
+            else:
+                self.retrying += 1
+            if outcome.error:
+                self.errors[outcome.error] = self.errors.get(outcome.error, 0) + 1
+
+
+class RateGate:
+    """Per workspace, the moment before which nothing may be sent (Slack's Retry-After), shared by all workers."""
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._not_before: dict[int, float] = {}
+        self._lock = threading.Lock()
+        self._sleep = sleep
+        self.hits = 0
+
+    def wait(self, workspace_id: int) -> None:
+        """Block until the workspace may be called again."""
+        while (delay := self._not_before.get(workspace_id, 0.0) - time.monotonic()) > 0:
+            self._sleep(delay)
+
+    def hold(self, workspace_id: int, seconds: float) -> None:
+        """Nothing more to this workspace for `seconds`."""
+        with self._lock:
+            self.hits += 1
+            until = time.monotonic() + seconds
+            self._not_before[workspace_id] = max(self._not_before.get(workspace_id, 0.0), until)
+
+    def call(self, workspace_id: int, attempt: Callable[[], T]) -> T:
+        """Run `attempt`, waiting out rate limits (up to RATE_LIMIT_PATIENCE in a row)."""
+        for _ in range(RATE_LIMIT_PATIENCE):
+            self.wait(workspace_id)
+            try:
+                return attempt()
+            except DeliveryFailed as failure:
+                if failure.retry_after is None:
+                    raise
+                self.hold(workspace_id, failure.retry_after)
+        raise DeliveryFailed("ratelimited")
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatcher:
+    """Sends the outbox through one notifier.
+
+    Attributes:
+        sessions: opens the short transactions that claim and record.
+        notifier: the chat platform.
+        clock: the current instant.
+        owner: this process's name in leases (two dispatchers need two names).
+        policy: retries and backoff.
+        lease: how long a claim is held before another dispatcher may take the row over (and look first).
+        batch_size: how many rows one claim takes.
+        workers: how many messages are in flight at once.
+    """
+
+    sessions: sessionmaker[Session]
+    notifier: Notifier
+    clock: Clock
+    owner: str
+    policy: RetryPolicy = RetryPolicy()
+    lease: timedelta = timedelta(minutes=5)
+    batch_size: int = 500
+    workers: int = 4
+
+    def run(self, *, wait: timedelta = timedelta(0), sleep: Callable[[float], None] = time.sleep) -> DispatchReport:
+        """Send everything due; with `wait`, keep going while retries fall due within that time."""
+        report, gate = DispatchReport(), RateGate(sleep)
+        give_up = time.monotonic() + wait.total_seconds()
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="dispatch") as pool:
+            while True:
+                with self.sessions.begin() as session:
+                    claimed = outbox.claim(
+                        session, owner=self.owner, now=self.clock(), lease=self.lease, limit=self.batch_size
+                    )
+                if not claimed:
+                    if not self._pause_for_retries(give_up, sleep):
+                        break
+                    continue
+                outcomes = list(pool.map(lambda item: self._deliver(item, gate), claimed))
+                with self.sessions.begin() as session:
+                    outbox.record(session, outcomes, owner=self.owner, now=self.clock())
+                report.add(outcomes)
+        report.rate_limited = gate.hits
+        return report
+
+    def _pause_for_retries(self, give_up: float, sleep: Callable[[float], None]) -> bool:
+        with self.sessions.begin() as session:
+            due = outbox.next_due(session)
+        if due is None:
+            return False
+        delay = max(0.05, (due - self.clock()).total_seconds())
+        if time.monotonic() + delay > give_up:
+            return False
+        sleep(delay)
+        return True
+
+    def _deliver(self, item: Claimed, gate: RateGate) -> Outcome:
+        reason = _pointless(item, self.clock())
+        if reason:
+            return Outcome(item.id, Status.SKIPPED, item.attempts, error=reason)
+        recipient = Recipient("channel", item.channel_id) if item.channel_id else Recipient("user", item.user_id or "")
+        try:
+            sent = self._look_then_send(item, recipient, gate)
+        except DeliveryFailed as failure:
+            return self._failed(item, failure)
+        return Outcome(
+            item.id, Status.SENT, item.attempts + 1, channel_id=sent.conversation, message_id=sent.message_id
+        )
+
+    def _look_then_send(self, item: Claimed, recipient: Recipient, gate: RateGate) -> Sent:
+        if item.previous_claim is not None:  # tried before: it may have landed
+            since = item.previous_claim.timestamp() - 60
+            found = gate.call(item.workspace_id, lambda: self.notifier.find_sent(recipient, item.id, since))
+            if found is not None:
+                return found
+        message = Message.from_json(item.payload)
+        return gate.call(item.workspace_id, lambda: self.notifier.send(recipient, message, item.id))
+
+    def _failed(self, item: Claimed, failure: DeliveryFailed) -> Outcome:
+        attempts = item.attempts + 1
+        if failure.gone or failure.workspace_gone:
+            return Outcome(
+                item.id, Status.SKIPPED, attempts, error=failure.reason, workspace_gone=failure.workspace_gone
+            )
+        if attempts >= self.policy.max_attempts:
+            return Outcome(item.id, Status.FAILED, attempts, error=f"gave up after {attempts} attempts: {failure}")
+        later = self.clock() + self.policy.backoff(attempts)
+        return Outcome(item.id, Status.PENDING, attempts, next_attempt_at=later, error=failure.reason)
+
+
+def _pointless(item: Claimed, now: datetime) -> str | None:
+    """Why this delivery should not be sent at all, if it should not."""
+    if item.workspace_gone:
+        return "the workspace uninstalled Tally"
+    if item.rep_gone:
+        return "the person is deactivated"
+    if item.channel_id is None and not item.user_id:
+        return "no one to send it to"
+    if item.expires_at is not None and now > item.expires_at:
+        return f"too late: it was worth sending until {item.expires_at:%Y-%m-%d %H:%M} UTC"
+    return None
