@@ -1,6 +1,6 @@
 """The /target grammar.
 
-    /target @bob 50 dials daily          /target @bob $120k revenue quarter     /target team 200 meetings month
+    /target @bob 50 dials daily          /target @bob $120k revenue quarter     /target team [NAME] 200 meetings month
     /target me 60 dials daily            /target list [@bob]                    /target clear @bob [dials] [daily]
     /target @new 50 % ramp until 2027-01-31                                     /target suggest @bob dials
 
@@ -47,6 +47,7 @@ class ClearTargets:
     metric_key: str | None
     period: PeriodKind | None
     team_name: str | None = None
+    team_words: str | None = None  # all the words after `team`: a team may be called "Inside Sales"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,9 @@ def _subject(words: str, mentioned: bool) -> tuple[Subject, str | None, str]:
     if first == "me":
         return Subject.ME, None, rest
     if first == "team":
-        return Subject.TEAM, None, rest
+        tokens = rest.split()
+        at = next((n for n, token in enumerate(tokens) if _AMOUNT.match(token)), len(tokens))
+        return Subject.TEAM, " ".join(tokens[:at]) or None, " ".join(tokens[at:])
     if mentioned:
         return Subject.REP, None, words
     _refuse("Whose target? Mention them, or say `me` or `team`.")
@@ -113,7 +116,20 @@ def _clear(words: str, metrics: Sequence[MetricSpec], mentioned: bool) -> ClearT
     if first in ("me", "team"):
         subject, words = (Subject.ME if first == "me" else Subject.TEAM), rest
     metric_words, period = _split_period(words)
-    return ClearTargets(subject, _metric(metric_words, metrics) if metric_words else None, period)
+    if subject is not Subject.TEAM:
+        return ClearTargets(subject, _metric(metric_words, metrics) if metric_words else None, period)
+    team_name, metric_key = _team_and_metric(metric_words, metrics)
+    return ClearTargets(subject, metric_key, period, team_name, metric_words or None)
+
+
+def _team_and_metric(words: str, metrics: Sequence[MetricSpec]) -> tuple[str | None, str | None]:
+    """ "inside sales meetings" → ("inside sales", "meetings"): the longest metric name at the end, and the rest."""
+    names, tokens = metric_names(list(metrics)), words.split()
+    for size in range(min(3, len(tokens)), 0, -1):
+        key = names.get(" ".join(tokens[-size:]))
+        if key is not None:
+            return " ".join(tokens[:-size]) or None, key
+    return words or None, None
 
 
 def _split_period(words: str) -> tuple[str, PeriodKind | None]:

@@ -92,8 +92,9 @@ def next_step(
     components: Sequence[tuple[str, int | Decimal, Decimal, Decimal]], cap: Decimal = Decimal("1.5")
 ) -> NextStep | None:
     """The cheapest way up: of the metrics (key, actual, target, weight) still below target, the one whose next
-    unit adds most to the activity score; how many units bring the score to 100 (if that one metric can), or
-    else bring that metric to its target.
+    unit adds most to the activity score. Below a score of 100: how many units bring the score to 100, if that
+    metric can get there before its attainment hits the cap; otherwise (or at 100 already) how many bring that
+    metric to its target.
     """
     scored = [(key, Decimal(actual), target, weight) for key, actual, target, weight in components if target > 0]
     total_weight = sum((weight for *_, weight in scored), Decimal(0))
@@ -103,11 +104,12 @@ def next_step(
         return None
     key, actual, target, weight = max(short, key=lambda entry: entry[3] / entry[2])
     per_unit = weight / target / total_weight * 100
-    to_full = math.ceil((100 - score) / per_unit) if score < 100 else 0
-    room = math.ceil(target - actual)  # units until this metric reaches its target
-    units = max(1, min(to_full, room) if to_full else room)
+    to_target = max(1, math.ceil(target - actual))
+    to_cap = math.ceil(target * cap - actual)  # beyond it, another unit adds nothing
+    to_full = math.ceil((100 - score) / per_unit) if score < 100 else None
+    units = to_full if to_full is not None and 0 < to_full <= to_cap else to_target
     after = _score([(k, a + units if k == key else a, t, w) for k, a, t, w in scored], cap) or Decimal(0)
-    return NextStep(metric_key=key, units=units, score_after=after, reaches_full_score=after >= 100)
+    return NextStep(metric_key=key, units=units, score_after=after, reaches_full_score=score < 100 <= after)
 
 
 def _score(components: Iterable[tuple[str, Decimal, Decimal, Decimal]], cap: Decimal) -> Decimal | None:

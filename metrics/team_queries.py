@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from metrics.models import Entry, Rep, Target
-from metrics.periods import Period
+from metrics.periods import Period, PeriodKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class RepRow:
 
 @dataclass(frozen=True, slots=True)
 class TargetRow:
-    """A target in force."""
+    """A target and the days it was in force, `starts_on` to `ends_on` (included; None: still in force)."""
 
     rep_id: int | None
     team_id: int | None
@@ -40,6 +40,18 @@ class TargetRow:
     period_kind: str
     amount: Decimal
     stretch: bool
+    starts_on: date = date.min
+    ends_on: date | None = None
+
+    def within(self, window: Period) -> Period | None:
+        """The part of `window` this target was in force (None: none of it)."""
+        start = max(window.start, self.starts_on)
+        end = window.end if self.ends_on is None else min(window.end, self.ends_on + timedelta(days=1))
+        return Period(PeriodKind.RANGE, start, end) if start < end else None
+
+    def in_force_on(self, day: date) -> bool:
+        """True if the target applied on `day`."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
 def reps(
@@ -95,22 +107,30 @@ def day_quantities_by_rep(
     return days
 
 
-def targets_in_force(
-    session: Session, workspace_id: int, day: date, *, rep_ids: Collection[int] = (), team_ids: Collection[int] = ()
+def targets_during(
+    session: Session,
+    workspace_id: int,
+    window: Period,
+    *,
+    rep_ids: Collection[int] = (),
+    team_ids: Collection[int] = (),
 ) -> list[TargetRow]:
-    """The targets in force on `day` of the given reps and teams; where one was replaced, the newest wins."""
+    """Every target of the given reps and teams in force on any day of `window`, with the days it was.
+
+    A target changed mid-window appears twice (the old one ending the day before the new one starts), so a
+    week's target is 10 a day for the days before the change and 100 a day after, not 100 for all of it.
+    """
     rows = session.scalars(
         select(Target)
         .where(
             Target.workspace_id == workspace_id,
-            Target.starts_on <= day,
-            or_(Target.ends_on.is_(None), Target.ends_on >= day),
+            Target.starts_on < window.end,
+            or_(Target.ends_on.is_(None), and_(Target.ends_on >= window.start, Target.ends_on >= Target.starts_on)),
             or_(Target.rep_id.in_(rep_ids), and_(Target.team_id.in_(team_ids), Target.rep_id.is_(None))),
         )
-        .order_by(Target.created_at, Target.id)
+        .order_by(Target.starts_on, Target.id)
     )
-    newest: dict[tuple[object, ...], TargetRow] = {}
-    for t in rows:
-        key = (t.rep_id, t.team_id, t.metric_id, t.period_kind, t.stretch)
-        newest[key] = TargetRow(t.rep_id, t.team_id, t.metric_id, t.period_kind, t.amount, t.stretch)
-    return list(newest.values())
+    return [
+        TargetRow(t.rep_id, t.team_id, t.metric_id, t.period_kind, t.amount, t.stretch, t.starts_on, t.ends_on)
+        for t in rows
+    ]

@@ -15,7 +15,7 @@ from bot.slack.blocks.targets import (
 )
 from bot.target_grammar import ClearTargets, ListTargets, SetRamp, SetTarget, TargetCommand
 from metrics.records import RepContext, Role
-from metrics.services import targets
+from metrics.services import suggestions, targets, teams
 
 
 def carry_out(
@@ -41,6 +41,8 @@ def carry_out(
         whose = other.display_name if other else ("you" if asker.role is Role.REP else "you and your teams")
         return build_target_list_message(views, whose)
     if isinstance(parsed, ClearTargets):
+        if parsed.team_words and teams.find_team(session, asker.workspace_id, parsed.team_words):
+            parsed = ClearTargets(parsed.subject, None, parsed.period, parsed.team_words)  # "inside sales" is a team
         count = targets.clear_targets(
             session,
             asker=asker,
@@ -49,6 +51,7 @@ def carry_out(
             rep_id=rep_id,
             metric_key=parsed.metric_key,
             period_kind=parsed.period,
+            team_name=parsed.team_name,
         )
         return build_done_message(f"Cleared {count} target{'s' if count != 1 else ''}." if count else "No such target.")
     if isinstance(parsed, SetRamp):
@@ -57,7 +60,7 @@ def carry_out(
                 session, asker=asker, rep_id=rep_id or asker.rep_id, percent=parsed.percent, until=parsed.until, now=now
             )
         )
-    suggestion = targets.suggest(
+    suggestion = suggestions.suggest(
         session, asker=asker, rep_id=rep_id or asker.rep_id, metric_key=parsed.metric_key, now=now
     )
     return build_suggestion_message(suggestion)

@@ -75,10 +75,19 @@ def set_role(
         team.manager_rep_id = rep.id
         rep.team_id = rep.team_id or team.id
         sentence += f" of {team.name}"
+    if role is Role.REP:  # a rep manages no one: their teams lose their manager until an admin names another
+        former = list(session.scalars(select(Team).where(Team.manager_rep_id == rep.id)))
+        for team in former:
+            team.manager_rep_id = None
+        if former:
+            sentence += f" (no longer managing {', '.join(team.name for team in former)})"
     audit.record(
         session, workspace_id=asker.workspace_id, actor_rep_id=asker.rep_id, action="role", summary=sentence, now=now
     )
     return sentence + "."
+
+
+CENT = Decimal("0.01")
 
 
 def set_weights(session: Session, *, asker: RepContext, weights: Mapping[str, Decimal], now: datetime) -> str:
@@ -89,8 +98,8 @@ def set_weights(session: Session, *, asker: RepContext, weights: Mapping[str, De
         metric = metrics.get(key)
         if metric is None or metric.kind != LEADING:
             raise UsageError(f"There is no activity metric “{key}”.")
-        if not Decimal(0) <= weight <= MAX_WEIGHT:
-            raise UsageError(f"A weight is from 0 to {MAX_WEIGHT:,} (you gave {weight} for {key}).")
+        if not weight.is_finite() or not Decimal(0) <= weight <= MAX_WEIGHT or weight != weight.quantize(CENT):
+            raise UsageError(f"A weight is from 0 to {MAX_WEIGHT:,}, to two decimals (you gave {weight} for {key}).")
         metric.points_per_unit = weight
     summary = "weights " + ", ".join(f"{key}={weight}" for key, weight in weights.items())
     audit.record(

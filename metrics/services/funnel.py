@@ -52,13 +52,12 @@ def funnel(session: Session, *, asker: RepContext, period: Period, now: datetime
     Raises:
         NotAllowed / UnknownRep: a rep the asker may not see.
     """
-    if rep_id is not None:
-        access.require_view_rep(session, asker, rep_id, "funnel")
-    reps = (
-        team_queries.reps(session, asker.workspace_id, team_id=asker.team_id)
-        if asker.team_id
-        else team_queries.reps(session, asker.workspace_id)
-    )
+    managed = access.managed_team_ids(session, asker)
+    if rep_id is not None:  # the named rep against their own team's median
+        team_id = access.require_view_rep(session, asker, rep_id, "funnel").team_id
+    else:
+        team_id = asker.team_id or (next(iter(managed)) if len(managed) == 1 else None)
+    reps = team_queries.reps(session, asker.workspace_id, team_id=team_id)
     ids = [rep.rep_id for rep in reps] or [asker.rep_id]
     counts = _counts(session, asker, ids, period, now)
     # A manager or admin who logs nothing is not a row (nor a zero in the median); a player-coach is.
@@ -67,13 +66,16 @@ def funnel(session: Session, *, asker: RepContext, period: Period, now: datetime
     names = {rep.rep_id: rep.name for rep in reps}
     rates = {rep_id: _rates(counts.get(rep_id, {})) for rep_id in ids}
     medians = {label: _median([rates[r][label] for r in ids]) for label, _, _ in STAGES}
-    visible = _visible(session, asker, ids, rep_id)
+    visible = _visible(asker, ids, rep_id, team_id, managed)
     rows = tuple(
         FunnelRow(names.get(r, asker.display_name), counts.get(r, {}), rates[r], _weakest(rates[r], medians))
         for r in ids
         if r in visible
     )
-    return Funnel(title="your team" if asker.team_id else "everyone", period=period, medians=medians, rows=rows)
+    title = (
+        "your team" if team_id is not None and team_id == asker.team_id else ("their team" if team_id else "everyone")
+    )
+    return Funnel(title=title, period=period, medians=medians, rows=rows)
 
 
 def _counts(
@@ -119,10 +121,9 @@ def _weakest(rates: dict[str, Decimal | None], medians: dict[str, Decimal | None
     return label if ratio < 1 else None
 
 
-def _visible(session: Session, asker: RepContext, ids: list[int], rep_id: int | None) -> set[int]:
+def _visible(asker: RepContext, ids: list[int], rep_id: int | None, team_id: int | None, managed: set[int]) -> set[int]:
     if rep_id is not None:
         return {rep_id}
-    managed = access.managed_team_ids(session, asker)
-    if asker.role.value == "admin" or (asker.team_id is not None and asker.team_id in managed):
+    if asker.role is Role.ADMIN or (team_id is not None and team_id in managed):
         return set(ids)
     return {asker.rep_id}

@@ -46,10 +46,11 @@ def rep_numbers(
     if not reps:
         return {}
     ids = [rep.rep_id for rep in reps]
-    as_of = min(window.last_day, window.start if now.date() < window.start else now.date())
     targets: dict[int, list[TargetRow]] = {}
-    for target in team_queries.targets_in_force(session, workspace_id, as_of, rep_ids=ids):
+    for target in team_queries.targets_during(session, workspace_id, window, rep_ids=ids):
         targets.setdefault(target.rep_id or 0, []).append(target)
+    # Open deals are counted as of the window's last day, or today if the window is still running.
+    as_of = min(window.last_day, max(window.start, now.date()))
     deals = report_queries.deal_totals(session, workspace_id, window, GroupBy.REP, as_of)
     context = _Context(
         window=window,
@@ -91,7 +92,11 @@ def _numbers(rep: RepRow, context: _Context) -> RepNumbers:
             else Decimal(0),
         )
         (goals if spec.kind == LAGGING else lines).append(line)
-    components = [(line.metric.key, line.actual, line.target, line.metric.points) for line in lines if line.target]
+    # A metric's score weight is its points; one worth no points (talk minutes) weighs 1 once it has a target,
+    # or its target would count for nothing.
+    components = [
+        (line.metric.key, line.actual, line.target, line.metric.points or Decimal(1)) for line in lines if line.target
+    ]
     score = kpis.activity_score(kpis.ScoreComponent(a, t, w) for _, a, t, w in components)
     return RepNumbers(
         rep_id=rep.rep_id,
@@ -117,18 +122,17 @@ def _actual(spec: MetricSpec, metric_id: int, rep_id: int, context: _Context, de
 def _window_target(
     targets: list[TargetRow], context: _Context, calendar: WorkCalendar, ramp: Ramp | None
 ) -> Decimal | None:
-    """The sum of the targets' shares of the window (a rep may have a daily and a monthly target of one metric)."""
+    """The sum of the targets' shares of the window, each over the days it was in force (a rep may have a daily
+    and a monthly target of one metric, or a target changed mid-week)."""
     if not targets:
         return None
-    total = sum(
-        (
-            target_for_window(
-                t.amount, t.period_kind, context.window, calendar, week_start=context.week_start, ramp=ramp
+    total = Decimal(0)
+    for t in targets:
+        days = t.within(context.window)
+        if days is not None:
+            total += target_for_window(
+                t.amount, t.period_kind, days, calendar, week_start=context.week_start, ramp=ramp
             )
-            for t in targets
-        ),
-        Decimal(0),
-    )
     # Targets are above zero, so a zero share means no working day in the window (a holiday, a week of PTO):
     # nothing is expected, and what is logged anyway is a bonus, not "5 of 0".
     return total or None

@@ -20,7 +20,7 @@ from metrics.periods import Period, PeriodKind, date_range, period_containing
 from metrics.queries import metric_catalog
 from metrics.records import RepContext, Role
 from metrics.services import access, calendars
-from metrics.services.targets import Subject, set_target
+from metrics.services.targets import Subject, largest_target, set_target
 
 TRAILING_DAYS = 180
 ACTIVITY_STAGES = ("opportunities", "meetings", "conversations", "dials")
@@ -127,6 +127,7 @@ def apply_latest(session: Session, *, asker: RepContext, now: datetime) -> tuple
         raise UsageError("Make a plan first, e.g. `/plan $5M year`, then `/plan apply`.")
     for rep_id in latest["reps"]:
         access.require_manage_rep(session, asker, rep_id)
+    _refuse_the_impossible(session, asker, latest["per_day"])
     count = 0
     for rep_id in latest["reps"]:
         for stage in ACTIVITY_STAGES:
@@ -144,6 +145,18 @@ def apply_latest(session: Session, *, asker: RepContext, now: datetime) -> tuple
                 )
                 count += 1
     return len(latest["reps"]), count
+
+
+def _refuse_the_impossible(session: Session, asker: RepContext, per_day: dict[str, int | None]) -> None:
+    """A plan asking more of one person in a day than Tally lets anyone log is a plan to rethink, not to set."""
+    specs = {spec.key: spec for _, spec in metric_catalog(session, asker.workspace_id)}
+    for stage in ACTIVITY_STAGES:
+        amount = per_day.get(stage)
+        if amount and stage in specs and amount > largest_target(specs[stage], PeriodKind.DAY, team=False):
+            raise UsageError(
+                f"The plan asks {amount:,} {specs[stage].label} a day of each rep, more than anyone logs (at most "
+                f"{specs[stage].daily_cap:,}). Plan for more reps or a longer period, or give better rates."
+            )
 
 
 def _scope(session: Session, asker: RepContext, request: PlanInput) -> tuple[list[int], int | None, str]:

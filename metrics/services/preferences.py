@@ -142,7 +142,8 @@ def update_own_settings(
         changes.append(f"work week {describe_work_days(work_days)}")
     if holidays is not None:
         check_holidays(*holidays)
-        row.holiday_country, row.holiday_subdivision = holidays
+        # "" is "none for me", kept apart from None, "the workspace's" (calendars.calendar_of reads it so).
+        row.holiday_country, row.holiday_subdivision = holidays[0] or "", holidays[1]
         changes.append(f"holidays of {holidays[0]}" if holidays[0] else "no public holidays")
     if not changes:
         raise UsageError("Nothing to change.")

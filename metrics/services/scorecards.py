@@ -11,7 +11,7 @@ from metrics import kpis, team_queries
 from metrics.calendar import WorkCalendar, is_working_day, working_days
 from metrics.catalog import LEADING
 from metrics.pace import Ramp, target_for_window
-from metrics.periods import PeriodKind, day_period, local_date, period_containing, zone
+from metrics.periods import PeriodKind, date_range, day_period, local_date, period_containing, zone
 from metrics.queries import metric_catalog
 from metrics.records import RepContext
 from metrics.score_records import Rank, RepNumbers, Scorecard
@@ -74,7 +74,11 @@ def scorecard(
 
 
 def _rank(numbers: dict[int, RepNumbers], rep_id: int) -> Rank | None:
-    scored = sorted((n for n in numbers.values() if n.score is not None), key=lambda n: n.score or 0, reverse=True)
+    # The standings' order exactly: score, then points, then name, so a card and the board never disagree.
+    scored = sorted(
+        (n for n in numbers.values() if n.score is not None),
+        key=lambda n: (-(n.score or 0), -n.points, n.name.lower()),
+    )
     for position, entry in enumerate(scored, start=1):
         if entry.rep_id == rep_id:
             return Rank(position=position, of=len(scored))
@@ -82,33 +86,35 @@ def _rank(numbers: dict[int, RepNumbers], rep_id: int) -> Rank | None:
 
 
 def streak_of(session: Session, workspace_id: int, rep: RepRow, calendar: WorkCalendar, today: date) -> int:
-    """Consecutive working days, back from today, on which the rep met every daily activity target.
+    """Consecutive working days, back from today, on which the rep met every daily activity target in force
+    that day (a day with none ends the streak).
 
     Today counts once it is met; until then the streak runs to yesterday (a day in progress breaks nothing).
     """
+    start = today - timedelta(days=STREAK_LOOKBACK_DAYS)
+    leading = {metric_id for metric_id, spec in metric_catalog(session, workspace_id) if spec.kind == LEADING}
     targets = [
         t
-        for t in team_queries.targets_in_force(session, workspace_id, today, rep_ids=[rep.rep_id])
-        if t.period_kind == PeriodKind.DAY.value and not t.stretch and t.rep_id == rep.rep_id
+        for t in team_queries.targets_during(session, workspace_id, date_range(start, today), rep_ids=[rep.rep_id])
+        if t.period_kind == PeriodKind.DAY.value and not t.stretch and t.rep_id == rep.rep_id and t.metric_id in leading
     ]
-    leading = {metric_id for metric_id, spec in metric_catalog(session, workspace_id) if spec.kind == LEADING}
-    targets = [t for t in targets if t.metric_id in leading]
     if not targets:
         return 0
-    start = today - timedelta(days=STREAK_LOOKBACK_DAYS)
     quantities = team_queries.day_quantities_by_rep(
-        session, workspace_id, [rep.rep_id], start, today + timedelta(days=1), [t.metric_id for t in targets]
+        session, workspace_id, [rep.rep_id], start, today + timedelta(days=1), list({t.metric_id for t in targets})
     )
     ramp = Ramp(rep.ramp_percent, rep.ramp_until) if rep.ramp_percent and rep.ramp_until else None
     days = working_days(calendar, start, today + timedelta(days=1))
-    met = {
-        day
-        for day in days
-        if all(
-            quantities.get((rep.rep_id, day), {}).get(t.metric_id, 0)
+
+    def met_on(day: date) -> bool:
+        due = [t for t in targets if t.in_force_on(day)]
+        done = quantities.get((rep.rep_id, day), {})
+        return bool(due) and all(
+            done.get(t.metric_id, 0)
             >= target_for_window(t.amount, PeriodKind.DAY, day_period(day), calendar, ramp=ramp)
-            for t in targets
+            for t in due
         )
-    }
+
+    met = {day for day in days if met_on(day)}
     counted = days if today in met else [day for day in days if day < today]
     return kpis.streak(met, counted)

@@ -54,13 +54,15 @@ def standings(
         asker.role is Role.ADMIN or (team is not None and team.id in access.managed_team_ids(session, asker))
     )
     rows = _ranked(_sellers(reps, numbers), ranked_by, metric, asker.rep_id, sees_names)
+    # A manager-only metric stays off the team line too, where a teammate could subtract their own numbers.
+    hidden = managers_only_metrics(session, asker.workspace_id) if public or not sees_names else set()
     return Standings(
         title=team.name if team else (session.get_one(Workspace, asker.workspace_id).name or "Everyone"),
         window=period,
         ranked_by=ranked_by,
         metric=metric,
         rows=tuple(rows),
-        team_lines=_team_lines(session, asker, team, period, calendar, numbers, now) if team else (),
+        team_lines=_team_lines(session, asker, team, period, calendar, numbers, hidden) if team else (),
         channel_id=team.channel_id if team else None,
     )
 
@@ -88,7 +90,16 @@ def _team(session: Session, asker: RepContext, team_name: str | None) -> Team | 
     if asker.team_id is not None:
         return session.get_one(Team, asker.team_id)
     managed = access.managed_team_ids(session, asker) if asker.role is Role.MANAGER else set()
-    return session.get_one(Team, next(iter(managed))) if len(managed) == 1 else None
+    if len(managed) == 1:
+        return session.get_one(Team, next(iter(managed)))
+    if asker.role is Role.ADMIN or not teams.teams(session, asker.workspace_id):
+        return None  # everyone: an admin's view, or a workspace that has no teams
+    if managed:
+        names = ", ".join(sorted(session.get_one(Team, team_id).name for team_id in managed))
+        raise UsageError(f"You manage {names}: name one, e.g. `/standings team {names.split(', ')[0]}`.")
+    raise UsageError(
+        "You're not in a team yet, so there is no board for you. An admin adds you: `/tally team add @you`."
+    )
 
 
 def _metric(session: Session, asker: RepContext, ranked_by: str, public: bool) -> MetricSpec | None:
@@ -152,20 +163,33 @@ def _team_lines(
     period: Period,
     calendar: WorkCalendar,
     numbers: dict[int, RepNumbers],
-    now: datetime,
+    hide: set[str],
 ) -> tuple[MetricLine, ...]:
-    """The team's own targets against the sum of its reps' actuals."""
+    """The team's own targets (each over the days it was in force) against the sum of its people's actuals."""
     catalog = dict(metric_catalog(session, asker.workspace_id))
-    as_of = min(period.last_day, max(period.start, local_date(now, zone(calendar.timezone))))
+    amounts: dict[int, Decimal] = {}
+    for target in team_queries.targets_during(session, asker.workspace_id, period, team_ids=[team.id]):
+        days = target.within(period)
+        if days is not None and catalog[target.metric_id].key not in hide:
+            share = target_for_window(target.amount, target.period_kind, days, calendar, week_start=asker.week_start)
+            amounts[target.metric_id] = amounts.get(target.metric_id, Decimal(0)) + share
     lines = []
-    for target in team_queries.targets_in_force(session, asker.workspace_id, as_of, team_ids=[team.id]):
-        spec = catalog[target.metric_id]
-        every = (line for entry in numbers.values() for line in (*entry.lines, *entry.goals))
-        actual = sum((line.actual for line in every if line.metric.key == spec.key), Decimal(0))
-        amount = target_for_window(target.amount, target.period_kind, period, calendar, week_start=asker.week_start)
+    for metric_id, amount in amounts.items():
+        spec = catalog[metric_id]
+        actual = sum((_actual(entry, spec.key) for entry in numbers.values()), Decimal(0))
         attainment = actual / amount if amount else None
-        lines.append(MetricLine(metric=spec, actual=actual, target=amount, attainment=attainment))
+        lines.append(MetricLine(metric=spec, actual=actual, target=amount or None, attainment=attainment))
     return tuple(lines)
+
+
+def _actual(entry: RepNumbers, key: str) -> Decimal:
+    """A person's actual for the team line: revenue and deals from their deals (present whether or not they
+    have a target of their own), activity from their lines."""
+    if key == "revenue":
+        return entry.deals.won_revenue
+    if key == "deals":
+        return Decimal(entry.deals.won)
+    return next((line.actual for line in entry.lines if line.metric.key == key), Decimal(0))
 
 
 def top(standings: Standings, limit: int) -> Sequence[StandingRow]:

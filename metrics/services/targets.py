@@ -3,25 +3,23 @@ the old one from today (the old one keeps its history, ending yesterday); every 
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from metrics import queries
 from metrics.catalog import LAGGING
 from metrics.errors import UsageError
-from metrics.models import Entry, Rep, Target, Team
-from metrics.periods import PeriodKind, week_period
+from metrics.models import Rep, Target, Team
+from metrics.periods import PeriodKind
 from metrics.records import MetricSpec, RepContext, Role
 from metrics.services import access, audit, teams
 
 PERIODS = (PeriodKind.DAY, PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
-SUGGEST_WEEKS = 12
 
 
 class Subject(StrEnum):
@@ -46,16 +44,6 @@ class TargetView:
     set_by: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """A suggested weekly target: the rep's 80th percentile over the last weeks, rounded."""
-
-    rep: str
-    metric: MetricSpec
-    per_week: int
-    weeks: int
-
-
 def set_target(
     session: Session,
     *,
@@ -75,9 +63,16 @@ def set_target(
         UsageError: unknown metric, an amount that is not positive, or an unknown team.
         NotAllowed / UnknownRep: the asker may not set it, or the rep is not in this workspace.
     """
-    metric_id, spec = _metric(session, asker, metric_key)
-    if amount <= 0 or (spec.kind != LAGGING and amount != amount.to_integral_value()):
+    metric_id, spec = metric_of(session, asker, metric_key)
+    if not amount.is_finite() or amount <= 0 or (spec.kind != LAGGING and amount != amount.to_integral_value()):
         raise UsageError(f"A target is a positive {'amount' if spec.kind == LAGGING else 'whole number'}.")
+    largest = largest_target(spec, period_kind, team=subject is Subject.TEAM)
+    if amount > largest:
+        raise UsageError(
+            f"{amount:,} {spec.label} a {period_kind.value} is more than Tally takes (at most {largest:,}); "
+            "check the number."
+        )
+    amount = amount.quantize(Decimal("0.01")) if spec.kind == LAGGING else amount
     owner, team_id, label = _subject(session, asker, subject, rep_id, team_name)
     today = asker.today(now)
     previous = _in_force(
@@ -125,7 +120,7 @@ def clear_targets(
 ) -> int:
     """End the subject's targets (of one metric, or all; of one period kind, or all) from today. Returns how many."""
     owner, team_id, label = _subject(session, asker, subject, rep_id, team_name)
-    metric_id = _metric(session, asker, metric_key)[0] if metric_key else None
+    metric_id = metric_of(session, asker, metric_key)[0] if metric_key else None
     today = asker.today(now)
     ended = _in_force(session, asker.workspace_id, owner, team_id, metric_id, period_kind, subject is Subject.ME, today)
     for target in ended:
@@ -201,38 +196,6 @@ def set_ramp(session: Session, *, asker: RepContext, rep_id: int, percent: Decim
     return summary + "."
 
 
-def suggest(session: Session, *, asker: RepContext, rep_id: int, metric_key: str, now: datetime) -> Suggestion:
-    """The rep's 80th percentile of weekly totals over the last 12 full weeks (one query), rounded.
-
-    Raises:
-        UsageError: no activity of that metric in those weeks (nothing to suggest from).
-    """
-    rep = access.require_view_rep(session, asker, rep_id, "history")
-    metric_id, spec = _metric(session, asker, metric_key)
-    this_week = week_period(asker.today(now), asker.week_start)
-    start = this_week.start - timedelta(weeks=SUGGEST_WEEKS)
-    rows = session.execute(
-        select(Entry.local_day, func.sum(Entry.quantity))
-        .where(
-            Entry.workspace_id == asker.workspace_id,
-            Entry.rep_id == rep.id,
-            Entry.metric_id == metric_id,
-            Entry.local_day >= start,
-            Entry.local_day < this_week.start,
-        )
-        .group_by(Entry.local_day)
-    )
-    weekly = [0] * SUGGEST_WEEKS
-    for day, quantity in rows:
-        weekly[(day - start).days // 7] += int(quantity)
-    if not any(weekly):
-        raise UsageError(
-            f"{rep.display_name} logged no {spec.label} in the last {SUGGEST_WEEKS} weeks: nothing to go on."
-        )
-    p80 = statistics.quantiles(weekly, n=5, method="inclusive")[3]
-    return Suggestion(rep.display_name, spec, round(p80), SUGGEST_WEEKS)
-
-
 def describe(view: TargetView) -> str:
     """ "Bob: 50 dials a day" — a target in words."""
     per = {"day": "a day", "week": "a week", "month": "a month", "quarter": "a quarter", "year": "a year"}
@@ -256,7 +219,7 @@ def _subject(
     return None, team.id, team.name
 
 
-def _metric(session: Session, asker: RepContext, key: str | None) -> tuple[int, MetricSpec]:
+def metric_of(session: Session, asker: RepContext, key: str | None) -> tuple[int, MetricSpec]:
     for metric_id, spec in queries.metric_catalog(session, asker.workspace_id):
         if spec.key == key:
             return metric_id, spec
@@ -285,6 +248,22 @@ def _in_force(
     if period_kind is not None:
         query = query.where(Target.period_kind == period_kind.value)
     return list(session.scalars(query))
+
+
+PERIOD_DAYS = {"day": 1, "week": 7, "month": 31, "quarter": 92, "year": 366}
+MAX_REVENUE = Decimal(10) ** 12
+MAX_DEALS = Decimal(10) ** 6
+TEAM_ALLOWANCE = 1_000  # a team target may be this many people's worth
+
+
+def largest_target(spec: MetricSpec, kind: PeriodKind, *, team: bool) -> Decimal:
+    """The biggest target Tally accepts: what one person could log in the period (× a team allowance), or a
+    generous money and deal ceiling; beyond it is a typo, and would not fit the database."""
+    if spec.key == "revenue":
+        return MAX_REVENUE
+    if spec.kind == LAGGING:
+        return MAX_DEALS
+    return Decimal(spec.daily_cap * PERIOD_DAYS.get(kind.value, 366) * (TEAM_ALLOWANCE if team else 1))
 
 
 def _in_force_on(day: date) -> ColumnElement[bool]:

@@ -22,7 +22,8 @@ from metrics.services.audit import AuditEntry
 from metrics.services.funnel import STAGES, Funnel, FunnelRow
 from metrics.services.planning import Plan, Rate
 from metrics.services.preferences import PtoRange
-from metrics.services.targets import Suggestion, TargetView
+from metrics.services.suggestions import Suggestion
+from metrics.services.targets import TargetView
 from metrics.services.teams import TeamSummary
 from tests.bot import test_blocks as base
 
@@ -112,6 +113,7 @@ def test_long_lists_say_how_many_they_leave_out() -> None:
     assert "600 targets" in many and "Rep number 000" in many and "more" in many
     assert "…" not in "".join(block["text"]["text"][-3:] for block in MESSAGES["600 targets"]["blocks"][1:-1])
     assert "and 160 more" in json.dumps(MESSAGES["a team of 200"])
+    assert "…and 155 more" in json.dumps(MESSAGES["funnel of 200"], ensure_ascii=False)
 
 
 def test_the_plan_names_what_each_rate_rests_on() -> None:

@@ -161,9 +161,13 @@ def test_the_articles_plan_and_the_teams_own_history(week: SlackHarness, clock: 
     for stage, amount in (("Deals", deals), ("Meetings", meetings), ("Conversations", conversations), ("Dials", dials)):
         assert f"{stage} — {amount:,} · {math.ceil(Fraction(amount, 2 * days_left)):,} per rep per working day" in plan
     assert f"dials → conversations 19 % ({total['dials']} observations, last 180 days)" in plan
+    assert "more than anyone logs (at most 40)" in say(week, "UDEE", "/plan", "apply").text  # 65 meetings a day
+    quarter_left = len(working_days(FRI, date(2026, 12, 31)))
+    say(week, "UDEE", "/plan", "$200k quarter deal 12k win 50% opp 50% meet 50% conv 20%")
+    # $200k − $12k won = $188k → 16 deals → 32 opportunities → 64 meetings → 128 conversations → 640 dials
     assert "8 daily targets" in say(week, "UDEE", "/plan", "apply").text  # 4 stages × Bob and Cy, not Dee
     listed = say(week, "UDEE", "/target", "list <@UBOB|bob>").text
-    assert f"Bob: {math.ceil(Fraction(dials, 2 * days_left)):,} dials a day" in listed
+    assert f"Bob: {math.ceil(Fraction(640, 2 * quarter_left))} dials a day" in listed
     assert "Bob: 50 dials a day" not in listed  # replaced, not added to
     assert "• Dee:" not in say(week, "UDEE", "/target", "list <@UDEE|dee>").text
 

@@ -14,11 +14,23 @@ from metrics.errors import DomainError, NotAllowed, UnknownRep, UsageError
 from metrics.models import Rep, Workspace
 from metrics.periods import PeriodKind
 from metrics.records import Platform, RepContext, Role
-from metrics.services import admin, audit, deals, funnel, planning, preferences, standings, targets, teams
+from metrics.services import (
+    admin,
+    audit,
+    deals,
+    funnel,
+    planning,
+    preferences,
+    standings,
+    suggestions,
+    targets,
+    teams,
+)
 from metrics.services.targets import Subject
 from tests.factories import T0, log, make_office, make_rep
 
 D = Decimal
+MONDAY = T0 - timedelta(days=3)
 
 
 def set_target(
@@ -130,7 +142,7 @@ def test_suggest_is_the_80th_percentile_of_twelve_weeks(
     for week, dials in enumerate([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120], start=1):
         log(sessions, bob, {"dials": dials}, day=monday - timedelta(weeks=week), now=T0)
     with sessions.begin() as session:
-        suggestion = targets.suggest(session, asker=office["Dee"], rep_id=bob.rep_id, metric_key="dials", now=T0)
+        suggestion = suggestions.suggest(session, asker=office["Dee"], rep_id=bob.rep_id, metric_key="dials", now=T0)
     assert suggestion.per_week == 98  # quantiles(n=5, inclusive)[3] of 10..120: 98
 
 
@@ -162,8 +174,8 @@ def test_standings_rank_by_own_target_and_hide_whoever_asks(
 ) -> None:
     dee, bob, cy = office["Dee"], office["Bob"], office["Cy"]
     with sessions.begin() as session:
-        for rep, amount in ((bob, 100), (cy, 20)):
-            set_target(session, dee, D(amount), "dials", kind=PeriodKind.WEEK, rep_id=rep.rep_id)
+        for rep, amount in ((bob, 100), (cy, 20)):  # set on Monday, so in force all week
+            set_target(session, dee, D(amount), "dials", kind=PeriodKind.WEEK, rep_id=rep.rep_id, now=MONDAY)
         preferences.set_privacy(session, rep=bob, hidden=True, now=T0)
     log(sessions, bob, {"dials": 60})  # 60 of 100
     log(sessions, cy, {"dials": 20})  # 20 of 20: a part-timer at 100 % ranks first
@@ -187,7 +199,7 @@ def test_team_targets_are_shown_against_the_team(
     sessions: sessionmaker[Session], office: dict[str, RepContext]
 ) -> None:
     with sessions.begin() as session:
-        set_target(session, office["Dee"], D(10), "meetings", kind=PeriodKind.WEEK, subject=Subject.TEAM)
+        set_target(session, office["Dee"], D(10), "meetings", kind=PeriodKind.WEEK, subject=Subject.TEAM, now=MONDAY)
     log(sessions, office["Bob"], {"meetings": 3})
     log(sessions, office["Cy"], {"meetings": 2})
     with sessions.begin() as session:

@@ -6,6 +6,7 @@ from bot import format as fmt
 from bot.slack.blocks.kit import Message, context, escape, header, message, section
 from metrics.services.funnel import STAGES, Funnel, FunnelRow
 
+MAX_ROWS = 45  # one section per rep, within Slack's 50 blocks per message
 COUNTED = ("dials", "conversations", "meetings", "opportunities", "won", "closed")
 _ONE = {"dials": "dial", "conversations": "conversation", "meetings": "meeting", "opportunities": "opportunity"}
 
@@ -14,8 +15,10 @@ def build_funnel_message(funnel: Funnel) -> Message:
     """The team median line, then one block of lines per rep."""
     medians = " · ".join(f"{label} {fmt.percent(funnel.medians[label])}" for label, _, _ in STAGES)
     blocks = [header(f"Funnel · {funnel.title} · {funnel.period.label}"), context(f"Team median: {escape(medians)}")]
-    for row in funnel.rows[:45]:
+    for row in funnel.rows[:MAX_ROWS]:
         blocks.append(section(_row(row, funnel)))
+    if len(funnel.rows) > MAX_ROWS:
+        blocks.append(context(f"…and {len(funnel.rows) - MAX_ROWS} more; ask for one with `/funnel @rep`."))
     if not funnel.rows:
         blocks.append(section("Nothing logged in this period yet."))
     text = f"Funnel for {funnel.title}, {funnel.period.label}: median {medians}"

@@ -54,6 +54,12 @@ def _bars(lines: tuple[MetricLine, ...]) -> list[Block]:
 
 def _board(dashboard: Dashboard) -> list[Block]:
     board = dashboard.board
+    if board is None:
+        return [
+            context(
+                "You're not in a team yet, so there is no team board here. An admin adds you with `/tally team add`."
+            )
+        ]
     blocks: list[Block] = [header(f"{board.title} this week")]
     if board.team_lines:
         blocks.append(section("\n".join(team_line(line) for line in board.team_lines)))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.slack.blocks.kit import Message, context, escape, message, packed_sections, section
-from metrics.services.targets import Suggestion, TargetView, describe
+from metrics.services.suggestions import Suggestion
+from metrics.services.targets import TargetView, describe
 
 
 def build_target_set_message(view: TargetView) -> Message:
