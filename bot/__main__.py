@@ -18,10 +18,14 @@ from pathlib import Path
 from types import FrameType
 
 from slack_bolt import App
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli_data
+from bot import cli_data, cli_jobs
 from bot.config import ConfigError, Settings
+from bot.scheduler import build_scheduler
+from bot.slack.notifier import SlackNotifier
+from bot.slack.runtime import Runtime
 from metrics import db
 
 logger = logging.getLogger("tally")
@@ -69,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     cli_data.add_commands(commands)
     commands.choices["import"].set_defaults(handler=_import)
     commands.choices["report"].set_defaults(handler=_report)
+    cli_jobs.add_commands(commands)
+    commands.choices["scheduler"].set_defaults(handler=_scheduler)
+    commands.choices["jobs"].set_defaults(handler=_jobs)
     return parser
 
 
@@ -80,10 +87,9 @@ def _sessions(database_url: str) -> sessionmaker[Session]:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.app import build_app
-    from bot.slack.runtime import Runtime
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if args.http else "SLACK_APP_TOKEN")
-    runtime = Runtime(sessions=_sessions(settings.database_url), defaults=settings.workspace_defaults)
+    runtime = _runtime(settings)
     app = build_app(
         runtime=runtime,
         bot_token=settings.bot_token,
@@ -92,6 +98,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     )
     if args.no_scheduler:
         logger.info("--no-scheduler: this process runs no scheduled jobs")
+    else:
+        client = cli_jobs.slack_client(settings.bot_token, settings.slack_api_url)
+        assert client is not None  # required above
+        build_scheduler(runtime, SlackNotifier(client), client).start()
     if args.http:
         return _serve_http(app, args.host, args.port)
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -144,6 +154,29 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     sessions = _sessions(settings.database_url)
     return cli_data.run_report(args, sessions, now=datetime.now(UTC), out=sys.stdout, err=sys.stderr)
+
+
+def _runtime(settings: Settings) -> Runtime:
+    return Runtime(sessions=_sessions(settings.database_url), defaults=settings.workspace_defaults)
+
+
+def _scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require("SLACK_BOT_TOKEN")
+    client = cli_jobs.slack_client(settings.bot_token, settings.slack_api_url)
+    assert client is not None
+    return cli_jobs.run_scheduler(_runtime(settings), client, args.dispatch_every, sys.stdout)
+
+
+def _jobs(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = _runtime(settings)
+    client = cli_jobs.slack_client(settings.bot_token, settings.slack_api_url)
+    if args.jobs_command == "run":
+        return cli_jobs.run_job(args, runtime, client, sys.stdout)
+    if args.jobs_command == "list":
+        return cli_jobs.list_jobs(runtime, client or WebClient(), sys.stdout)
+    if args.jobs_command == "failures":
+        return cli_jobs.show_failures(runtime.sessions, args.limit, sys.stdout)
+    return cli_jobs.retry_failed(runtime.sessions, sys.stdout)
 
 
 def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:

@@ -40,6 +40,17 @@ class RepNumbers:
     next_step: NextStep | None = None
 
 
+def rank_key(numbers: RepNumbers) -> tuple[Decimal, Decimal, str]:
+    """The standings' order by score: score, then points, then name (a card, a nudge and a board agree)."""
+    return (-(numbers.score or Decimal(0)), -numbers.points, numbers.name.lower())
+
+
+def ranks(numbers: list[RepNumbers]) -> dict[int, int]:
+    """Rep id → place among those with a score (1 = first)."""
+    scored = sorted((n for n in numbers if n.score is not None), key=rank_key)
+    return {entry.rep_id: place for place, entry in enumerate(scored, start=1)}
+
+
 @dataclass(frozen=True, slots=True)
 class Rank:
     """A position among people, by activity score."""

@@ -19,6 +19,9 @@ PURE = {
     "metrics.rules",
     "metrics.catalog",
     "metrics.errors",
+    "metrics.wording",
+    "metrics.notify",
+    "metrics.schedule",
 }
 TRANSPORTS = ("slack_bolt", "slack_sdk", "apscheduler", "bot", "msteams", "microsoft_agents")
 COMPOSITION_ROOTS = {"bot/__main__.py", "metrics/migrations/env.py", "metrics/db.py"}

@@ -15,6 +15,7 @@ from metrics import queries, rules
 from metrics.deal_records import DealAction, DealReceipt, DealRequest, DealSummary, Stage
 from metrics.errors import InvalidActivity, UnknownLog
 from metrics.imports.values import fold, tidy
+from metrics.jobs import celebrations
 from metrics.models import Account, Deal, DealChange
 from metrics.records import LogItem, LogRequest, Platform, RepContext
 from metrics.services import ledger
@@ -68,7 +69,10 @@ def log_deal(
         if not earlier:
             raise
         return _receipt(session, earlier[0], request.action, duplicate=True)
-    return _receipt(session, change, request.action)
+    receipt = _receipt(session, change, request.action)
+    if request.action is DealAction.WON:
+        celebrations.after_win(session, rep, receipt.deal, now)  # in this transaction: won and planned at once
+    return receipt
 
 
 def revert_changes(session: Session, rep: RepContext, changes: list[DealChange], now: datetime) -> DealSummary:

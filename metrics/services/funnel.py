@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -64,11 +64,11 @@ def funnel(session: Session, *, asker: RepContext, period: Period, now: datetime
     sellers = {rep.rep_id for rep in reps if rep.role == Role.REP.value}
     ids = [r for r in ids if r in sellers or any(counts.get(r, {}).values())] or ids
     names = {rep.rep_id: rep.name for rep in reps}
-    rates = {rep_id: _rates(counts.get(rep_id, {})) for rep_id in ids}
-    medians = {label: _median([rates[r][label] for r in ids]) for label, _, _ in STAGES}
+    rates = {rep_id: rates_of(counts.get(rep_id, {})) for rep_id in ids}
+    medians = {label: median_of([rates[r][label] for r in ids]) for label, _, _ in STAGES}
     visible = _visible(asker, ids, rep_id, team_id, managed)
     rows = tuple(
-        FunnelRow(names.get(r, asker.display_name), counts.get(r, {}), rates[r], _weakest(rates[r], medians))
+        FunnelRow(names.get(r, asker.display_name), counts.get(r, {}), rates[r], weakest_stage(rates[r], medians))
         for r in ids
         if r in visible
     )
@@ -81,33 +81,36 @@ def funnel(session: Session, *, asker: RepContext, period: Period, now: datetime
 def _counts(
     session: Session, asker: RepContext, ids: list[int], period: Period, now: datetime
 ) -> dict[int, dict[str, int]]:
-    keys = {metric_id: spec.key for metric_id, spec in metric_catalog(session, asker.workspace_id)}
+    return counts_by_rep(session, asker.workspace_id, ids, period, min(period.last_day, asker.today(now)))
+
+
+def counts_by_rep(
+    session: Session, workspace_id: int, ids: list[int], period: Period, as_of: date
+) -> dict[int, dict[str, int]]:
+    """Each rep's funnel counts over the period: activity by metric key, and deals won and closed."""
+    keys = {metric_id: spec.key for metric_id, spec in metric_catalog(session, workspace_id)}
     counts: dict[int, dict[str, int]] = {}
-    for (rep_id, metric_id), quantity in team_queries.window_quantities(
-        session, asker.workspace_id, ids, period
-    ).items():
+    for (rep_id, metric_id), quantity in team_queries.window_quantities(session, workspace_id, ids, period).items():
         counts.setdefault(rep_id, {})[keys[metric_id]] = quantity
-    deals = report_queries.deal_totals(
-        session, asker.workspace_id, period, GroupBy.REP, min(period.last_day, asker.today(now))
-    )
+    deals = report_queries.deal_totals(session, workspace_id, period, GroupBy.REP, as_of)
     for group, totals in deals.items():
         if group.rep_id in ids:
             counts.setdefault(group.rep_id, {}).update(won=totals.won, closed=totals.won + totals.lost)
     return counts
 
 
-def _rates(counts: dict[str, int]) -> dict[str, Decimal | None]:
+def rates_of(counts: dict[str, int]) -> dict[str, Decimal | None]:
     return {
         label: kpis.conversion_rate(counts.get(later, 0), counts.get(earlier, 0)) for label, later, earlier in STAGES
     }
 
 
-def _median(values: list[Decimal | None]) -> Decimal | None:
+def median_of(values: list[Decimal | None]) -> Decimal | None:
     present = [value for value in values if value is not None]
     return statistics.median(present) if present else None
 
 
-def _weakest(rates: dict[str, Decimal | None], medians: dict[str, Decimal | None]) -> str | None:
+def weakest_stage(rates: dict[str, Decimal | None], medians: dict[str, Decimal | None]) -> str | None:
     """The stage with the lowest ratio to the median, if it is below it (a rep at or above the median everywhere
     has no weakest stage to flag)."""
     ratios = {

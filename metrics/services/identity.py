@@ -25,8 +25,20 @@ def find_rep(
     workspace = queries.workspace_by_external_id(session, platform, workspace_external_id)
     if workspace is None:
         return None
+    if workspace.uninstalled_at is not None:  # someone there is talking to Tally: it was installed again
+        workspace.uninstalled_at = None
     rep = queries.rep_by_identity(session, workspace.id, platform, user_external_id)
     return None if rep is None else _context(session, workspace, rep)
+
+
+def mark_uninstalled(session: Session, *, platform: Platform, workspace_external_id: str, now: datetime) -> bool:
+    """Record that a workspace removed Tally (or revoked its token): nothing more is sent there. Returns whether
+    the workspace was known."""
+    workspace = queries.workspace_by_external_id(session, platform, workspace_external_id)
+    if workspace is None:
+        return False
+    workspace.uninstalled_at = now
+    return True
 
 
 def register_rep(

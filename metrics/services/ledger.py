@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from metrics import kpis, queries, rules
 from metrics.catalog import LAGGING
 from metrics.errors import UnknownLog, UsageError
+from metrics.jobs import celebrations
 from metrics.models import Entry
 from metrics.periods import local_date, zone
 from metrics.records import LogItem, LogReceipt, LogRequest, MetricSpec, MetricTotal, Platform, RepContext, UndoReceipt
@@ -59,6 +60,8 @@ def log_activity(
         if idempotency_key is None:
             raise
         return _receipt_for(session, rep, queries.entries_with_key(session, rep.workspace_id, idempotency_key), True)
+    session.flush()
+    celebrations.after_activity(session, rep, request.day, now)  # in this transaction: earned and planned at once
     return _receipt_for(session, rep, entries)
 
 

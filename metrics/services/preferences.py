@@ -169,14 +169,17 @@ def save_settings(
         add_pto(session, rep=rep, first=pto[0], last=pto[1], now=now)
 
 
-def refresh_profile(session: Session, *, rep_id: int, name: str | None, timezone: str | None) -> bool:
+def refresh_profile(
+    session: Session, *, rep_id: int, name: str | None, timezone: str | None, deleted: bool = False
+) -> bool:
     """Keep a rep's name and time zone in step with their chat profile. Returns True if anything changed.
 
     The zone follows the profile only when the profile's zone itself changed (a rep who travels): Slack sends a
     profile change for any edit, and a zone the rep chose in Tally must not be undone by a new status emoji.
     """
     row = session.get_one(Rep, rep_id)
-    changed = False
+    changed = row.active == deleted  # a deactivated person gets nothing more from Tally; a returning one does
+    row.active = not deleted
     if name and name != row.display_name:
         row.display_name, changed = name[:200], True
     if timezone and is_valid_zone(timezone) and timezone != row.chat_timezone:

@@ -14,7 +14,7 @@ from metrics.pace import Ramp, target_for_window
 from metrics.periods import PeriodKind, date_range, day_period, local_date, period_containing, zone
 from metrics.queries import metric_catalog
 from metrics.records import RepContext
-from metrics.score_records import Rank, RepNumbers, Scorecard
+from metrics.score_records import Rank, RepNumbers, Scorecard, ranks
 from metrics.services import access, calendars
 from metrics.services.numbers import rep_numbers
 from metrics.team_queries import RepRow
@@ -74,15 +74,8 @@ def scorecard(
 
 
 def _rank(numbers: dict[int, RepNumbers], rep_id: int) -> Rank | None:
-    # The standings' order exactly: score, then points, then name, so a card and the board never disagree.
-    scored = sorted(
-        (n for n in numbers.values() if n.score is not None),
-        key=lambda n: (-(n.score or 0), -n.points, n.name.lower()),
-    )
-    for position, entry in enumerate(scored, start=1):
-        if entry.rep_id == rep_id:
-            return Rank(position=position, of=len(scored))
-    return None
+    places = ranks(list(numbers.values()))  # the standings' order exactly, so a card and the board agree
+    return Rank(position=places[rep_id], of=len(places)) if rep_id in places else None
 
 
 def streak_of(session: Session, workspace_id: int, rep: RepRow, calendar: WorkCalendar, today: date) -> int:

@@ -43,26 +43,68 @@ def standings(
         UsageError: an unknown metric or team. NotAllowed: a manager-only metric for a rep, or another team.
     """
     team = _team(session, asker, team_name)
-    reps = team_queries.reps(session, asker.workspace_id, team_id=team.id if team else None)
-    calendar = _team_calendar(session, asker)
-    period = period_containing(window, local_date(now, zone(calendar.timezone)), week_start=asker.week_start)
+    workspace = session.get_one(Workspace, asker.workspace_id)
     metric = _metric(session, asker, ranked_by, public)
-    numbers = rep_numbers(
-        session, workspace_id=asker.workspace_id, reps=reps, window=period, now=now, week_start=asker.week_start
-    )
     sees_names = not public and (
         asker.role is Role.ADMIN or (team is not None and team.id in access.managed_team_ids(session, asker))
     )
-    rows = _ranked(_sellers(reps, numbers), ranked_by, metric, asker.rep_id, sees_names)
     # A manager-only metric stays off the team line too, where a teammate could subtract their own numbers.
     hidden = managers_only_metrics(session, asker.workspace_id) if public or not sees_names else set()
+    return board(
+        session,
+        workspace=workspace,
+        team=team,
+        window=window,
+        now=now,
+        ranked_by=ranked_by,
+        metric=metric,
+        viewer_id=asker.rep_id,
+        sees_names=sees_names,
+        hidden=hidden,
+    )
+
+
+def channel_board(
+    session: Session, *, workspace: Workspace, team: Team, now: datetime, window: PeriodKind | Period
+) -> Standings:
+    """A team's board as its channel sees it: by score, hidden reps anonymous, manager-only metrics left out."""
+    hidden = managers_only_metrics(session, workspace.id)
+    return board(session, workspace=workspace, team=team, window=window, now=now, hidden=hidden)
+
+
+def board(
+    session: Session,
+    *,
+    workspace: Workspace,
+    team: Team | None,
+    window: PeriodKind | Period,
+    now: datetime,
+    ranked_by: str = SCORE,
+    metric: MetricSpec | None = None,
+    viewer_id: int = 0,
+    sees_names: bool = False,
+    hidden: set[str] | frozenset[str] = frozenset(),
+) -> Standings:
+    """The board of a team (None: everyone) for a window kind (the one holding today in the workspace's zone)
+    or an explicit window, as seen by `viewer_id`."""
+    reps = team_queries.reps(session, workspace.id, team_id=team.id if team else None)
+    calendar = calendars.calendar_of_workspace(workspace)
+    period = (
+        window
+        if isinstance(window, Period)
+        else period_containing(window, local_date(now, zone(calendar.timezone)), week_start=workspace.week_start)
+    )
+    numbers = rep_numbers(
+        session, workspace_id=workspace.id, reps=reps, window=period, now=now, week_start=workspace.week_start
+    )
+    rows = _ranked(_sellers(reps, numbers), ranked_by, metric, viewer_id, sees_names)
     return Standings(
-        title=team.name if team else (session.get_one(Workspace, asker.workspace_id).name or "Everyone"),
+        title=team.name if team else (workspace.name or "Everyone"),
         window=period,
         ranked_by=ranked_by,
         metric=metric,
         rows=tuple(rows),
-        team_lines=_team_lines(session, asker, team, period, calendar, numbers, hidden) if team else (),
+        team_lines=_team_lines(session, workspace, team, period, calendar, numbers, set(hidden)) if team else (),
         channel_id=team.channel_id if team else None,
     )
 
@@ -151,14 +193,9 @@ def _ranked(
     return rows
 
 
-def _team_calendar(session: Session, asker: RepContext) -> WorkCalendar:
-    workspace = session.get_one(Workspace, asker.workspace_id)
-    return calendars.calendar_of_workspace(workspace)
-
-
 def _team_lines(
     session: Session,
-    asker: RepContext,
+    workspace: Workspace,
     team: Team,
     period: Period,
     calendar: WorkCalendar,
@@ -166,12 +203,14 @@ def _team_lines(
     hide: set[str],
 ) -> tuple[MetricLine, ...]:
     """The team's own targets (each over the days it was in force) against the sum of its people's actuals."""
-    catalog = dict(metric_catalog(session, asker.workspace_id))
+    catalog = dict(metric_catalog(session, workspace.id))
     amounts: dict[int, Decimal] = {}
-    for target in team_queries.targets_during(session, asker.workspace_id, period, team_ids=[team.id]):
+    for target in team_queries.targets_during(session, workspace.id, period, team_ids=[team.id]):
         days = target.within(period)
         if days is not None and catalog[target.metric_id].key not in hide:
-            share = target_for_window(target.amount, target.period_kind, days, calendar, week_start=asker.week_start)
+            share = target_for_window(
+                target.amount, target.period_kind, days, calendar, week_start=workspace.week_start
+            )
             amounts[target.metric_id] = amounts.get(target.metric_id, Decimal(0)) + share
     lines = []
     for metric_id, amount in amounts.items():

@@ -56,11 +56,21 @@ def test_every_declared_command_reaches_a_listener(slack: SlackHarness) -> None:
 def test_manifest_runs_in_socket_mode_with_what_the_app_uses() -> None:
     settings = manifest()["settings"]
     assert settings["socket_mode_enabled"] is True and settings["interactivity"]["is_enabled"] is True
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened", "user_change"]
+    assert settings["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "user_change",
+        "app_uninstalled",
+        "tokens_revoked",
+    ]
     assert manifest()["features"]["app_home"]["home_tab_enabled"] is True
     assert set(manifest()["oauth_config"]["scopes"]["bot"]) == {
         "commands",
         "chat:write",
         "chat:write.public",
         "users:read",
+        "im:write",
+        "im:history",
+        "channels:history",
+        "groups:history",
+        "files:write",
     }

@@ -1,6 +1,7 @@
 """action_id, block_id and callback_id values shared by builders and listeners."""
 
 UNDO_LOG = "undo_log"
+QUICK_LOG = "quick_log"  # = metrics.jobs.nudges' Action("…", "quick_log", "dials:10")
 OPEN_LOG_FORM = "open_log_form"
 LOG_FORM = "log_form"
 METRIC_BLOCK_PREFIX = "metric:"

@@ -24,4 +24,6 @@ def handle_user_change(event: dict[str, Any], context: BoltContext, runtime: Run
         )
         if rep is not None:
             name = profile.get("display_name") or profile.get("real_name") or user.get("real_name")
-            preferences.refresh_profile(session, rep_id=rep.rep_id, name=name, timezone=user.get("tz"))
+            preferences.refresh_profile(
+                session, rep_id=rep.rep_id, name=name, timezone=user.get("tz"), deleted=bool(user.get("deleted"))
+            )

@@ -1,0 +1,141 @@
+"""`tally scheduler` and `tally jobs run|list|failures|retry-failed`: the scheduled jobs from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import TextIO
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.scheduler import Schedule, build_scheduler, job_table, next_runs, owner_name
+from bot.slack.home_refresh import refresh_homes
+from bot.slack.notifier import SlackNotifier, notifier_client
+from bot.slack.runtime import Runtime
+from metrics import jobs, outbox
+from metrics.dispatch import Dispatcher
+
+JOB_CHOICES = (*jobs.JOB_NAMES, "homes")
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `scheduler` and `jobs` to the `tally` command line."""
+    scheduler = commands.add_parser("scheduler", help="run the scheduled jobs (nudges, posts, digests, sending)")
+    scheduler.add_argument(
+        "--dispatch-every", type=int, default=10, metavar="SECONDS", help="how often to send what is due (default 10)"
+    )
+    jobs_parser = commands.add_parser("jobs", help="run or inspect the scheduled jobs")
+    actions = jobs_parser.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    run = actions.add_parser("run", help="run one job once, as if at --now (default: now)")
+    run.add_argument("name", choices=JOB_CHOICES)
+    run.add_argument("--now", type=_instant, help="an ISO time with offset, e.g. 2026-12-01T08:30:00-05:00")
+    run.add_argument("--plan-only", action="store_true", help="plan deliveries but send nothing")
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="keep sending while retries fall due within this time (default 0)",
+    )
+    run.add_argument(
+        "--lease",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="how long a claimed delivery is this process's (default 300)",
+    )
+    actions.add_parser("list", help="each job and when it runs next")
+    failures = actions.add_parser("failures", help="deliveries that gave up, newest first")
+    failures.add_argument("--limit", type=int, default=50)
+    actions.add_parser("retry-failed", help="queue every failed delivery again")
+
+
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time with its offset, e.g. 2026-12-01T08:30:00-05:00")
+    return value.astimezone(UTC)
+
+
+def run_job(args: argparse.Namespace, runtime: Runtime, client: WebClient | None, out: TextIO) -> int:
+    """`tally jobs run NAME`."""
+    now = args.now or datetime.now(UTC)
+    if args.name == "homes":
+        if client is None:
+            raise SystemExit("tally: `jobs run homes` needs SLACK_BOT_TOKEN")
+        print(f"homes: refreshed {refresh_homes(runtime, client, now)} Home tabs", file=out)
+        return 0
+    if client is None and not args.plan_only:
+        raise SystemExit("tally: sending needs SLACK_BOT_TOKEN (or use --plan-only)")
+    report = jobs.run(args.name, runtime.sessions, None, now)
+    if args.name != "dispatch":
+        print(f"{args.name}: planned {report.planned.planned}, already planned {report.planned.already}", file=out)
+    if args.plan_only or client is None:
+        return 0
+    clock: Callable[[], datetime] = (lambda: now) if args.now else (lambda: datetime.now(UTC))
+    dispatcher = Dispatcher(
+        runtime.sessions, SlackNotifier(client), clock=clock, owner=owner_name(), lease=timedelta(seconds=args.lease)
+    )
+    sent = dispatcher.run(wait=timedelta(seconds=args.wait))
+    print(
+        f"dispatch: sent {sent.sent}, skipped {sent.skipped}, failed {sent.failed}, retrying {sent.retrying}, "
+        f"rate limited {sent.rate_limited} times",
+        file=out,
+    )
+    return 0
+
+
+def list_jobs(runtime: Runtime, client: WebClient, out: TextIO) -> int:
+    """`tally jobs list`."""
+    table = job_table(runtime, SlackNotifier(client), client)
+    for job_id, when in next_runs(table, datetime.now(UTC)).items():
+        print(f"{job_id:<10} {table[job_id][0]}  next {when:%Y-%m-%d %H:%M:%S %Z}", file=out)
+    return 0
+
+
+def show_failures(sessions: sessionmaker[Session], limit: int, out: TextIO) -> int:
+    """`tally jobs failures`."""
+    with sessions.begin() as session:
+        failed = outbox.failures(session, limit)
+    if not failed:
+        print("no failed deliveries", file=out)
+    for item in failed:
+        when = f"{item.finished_at:%Y-%m-%d %H:%M} UTC" if item.finished_at else "?"
+        print(f"#{item.id} {when} {item.workspace} {item.kind} {item.key}: {item.error}", file=out)
+    return 0
+
+
+def retry_failed(sessions: sessionmaker[Session], out: TextIO) -> int:
+    """`tally jobs retry-failed`."""
+    with sessions.begin() as session:
+        count = outbox.retry_failed(session, datetime.now(UTC))
+    print(f"queued {count} failed deliveries again", file=out)
+    return 0
+
+
+def run_scheduler(runtime: Runtime, client: WebClient, dispatch_every: int, out: TextIO) -> int:
+    """`tally scheduler`: run every job on its schedule until SIGTERM or SIGINT."""
+    schedule = Schedule(dispatch_seconds=f"*/{max(1, dispatch_every)}")
+    scheduler = build_scheduler(runtime, SlackNotifier(client), client, schedule)
+    stopped = threading.Event()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    scheduler.start()
+    print(f"Tally's scheduler is running ({', '.join(job.id for job in scheduler.get_jobs())})", file=out, flush=True)
+    stopped.wait()
+    scheduler.shutdown(wait=True)
+    return 0
+
+
+def slack_client(token: str | None, base_url: str) -> WebClient | None:
+    """The notifier's client, or None without a token."""
+    return notifier_client(token, base_url) if token else None
