@@ -51,7 +51,7 @@ def parse_tally(text: str, *, today: date, now: datetime, tz: str) -> TallyComma
     if head in ("setup", "audit", "teams", "unmute"):
         return TallyCommand(head)
     parsers = {"team": _team, "role": _role, "weights": _weights, "visibility": _visibility, "settings": _settings,
-               "me": _me, "pto": _pto, "mute": _mute, "privacy": _privacy}  # fmt: skip
+               "me": _me, "pto": _pto, "mute": _mute, "privacy": _privacy, "schedule": _schedule}  # fmt: skip
     if head not in parsers:
         _refuse(f"I don't know `/tally {head[:30]}`.")
     return parsers[head](rest, today=today, now=now, tz=tz)
@@ -107,6 +107,15 @@ def _settings(rest: str, **_context: object) -> TallyCommand:
     return TallyCommand(
         "settings", settings=_pairs(rest, ("timezone", "workweek", "holidays", "weekstart", "backdate"))
     )
+
+
+def _schedule(rest: str, **_context: object) -> TallyCommand:
+    """`schedule` shows it; `schedule nudges behind standings 17:00` changes it (values checked by the service)."""
+    tokens = rest.split()
+    if len(tokens) % 2:
+        _refuse("Give the schedule as name value pairs, e.g. `/tally schedule standings 17:00 nudges behind`.")
+    pairs = zip(tokens[::2], tokens[1::2], strict=True)
+    return TallyCommand("schedule", settings={name.lower(): value for name, value in pairs})
 
 
 def _me(rest: str, **_context: object) -> TallyCommand:

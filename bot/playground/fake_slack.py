@@ -40,6 +40,7 @@ class FakeSlack:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → what was posted there
     archived: set[str] = field(default_factory=set)
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id → the bytes uploaded
+    latency: dict[str, float] = field(default_factory=dict)  # method → seconds every call of it takes
     _chaos: Chaos | None = field(default=None, init=False, repr=False)
     _calls: list[Call] = field(default_factory=list, init=False, repr=False)
     _faults: dict[str, list[Fault]] = field(default_factory=dict, init=False, repr=False)

@@ -52,6 +52,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {key.lower(): value for key, value in self.headers.items()}
         method = "response_url" if parts.path.startswith(RESPOND_PREFIX) else parts.path.removeprefix("/api/")
         fault = fake._take_fault(method)
+        if fake.latency.get(method):
+            time.sleep(fake.latency[method])  # a slow Slack: long enough to kill a sender mid-fan-out
         if fault is not None and fault.hang_seconds:
             time.sleep(fault.hang_seconds)
         if fault is not None and fault.drop:

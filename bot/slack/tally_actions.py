@@ -22,7 +22,7 @@ from bot.slack.text import CommandText
 from metrics.errors import UsageError
 from metrics.periods import zone
 from metrics.records import RepContext, Role
-from metrics.services import access, admin, audit, preferences, teams
+from metrics.services import access, admin, audit, preferences, schedules, teams
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +140,14 @@ def _settings(session: Session, request: Request) -> Message:
     return build_done_message(text)
 
 
+def _schedule(session: Session, request: Request) -> Message:
+    changes = {name: str(value) for name, value in request.command.settings.items()}
+    if not changes:
+        return build_done_message(schedules.describe(schedules.show_schedule(session, asker=request.asker)), ":clock8:")
+    text = schedules.update_schedule(session, asker=request.asker, changes=changes, now=request.now)
+    return build_done_message(text, ":clock8:")
+
+
 def _me(session: Session, request: Request) -> Message:
     values = request.command.settings
     nudge = values.get("nudge")
@@ -220,6 +228,7 @@ ACTIONS: dict[str, Callable[[Session, Request], Message]] = {
     "weights": _weights,
     "visibility": _visibility,
     "settings": _settings,
+    "schedule": _schedule,
     "me": _me,
     "pto": _pto,
     "pto list": _pto_list,

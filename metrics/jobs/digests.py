@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from metrics import outbox, team_queries, wording
-from metrics.calendar import working_days
+from metrics.calendar import is_working_day, working_days
 from metrics.jobs.people import teams_with_channels
-from metrics.models import Team, Workspace
+from metrics.models import Rep, Team, Workspace
 from metrics.notify import Chart, Message, Section, Series
 from metrics.outbox import Planned, PlanReport
 from metrics.periods import Period, PeriodKind, period_containing, zone
@@ -40,7 +41,7 @@ def plan_digests(session: Session, now: datetime) -> PlanReport:
         today = now.astimezone(where).date()
         schedule = ScheduleSettings.from_settings(workspace.settings)
         start = at_local(today, schedule.digest_time, where)
-        if today.weekday() == schedule.digest_day and start <= now < start + timedelta(hours=12):
+        if today == digest_day(workspace, today, schedule) and start <= now < start + timedelta(hours=12):
             due.append((team, workspace, today))
     keys = [k for team, workspace, today in due for k in _keys(team, _week_of(workspace, today))]
     known = outbox.existing_keys(session, {workspace.id for _, workspace, _ in due}, keys)
@@ -76,6 +77,19 @@ def plan_digests(session: Session, now: datetime) -> PlanReport:
     return outbox.plan(session, wanted, now)
 
 
+def digest_day(workspace: Workspace, today: date, schedule: ScheduleSettings) -> date | None:
+    """The day of this week the digest goes out: the digest weekday, or — if that is a holiday or not worked —
+    the last working day before it in the same week (a Friday holiday moves it to Thursday)."""
+    week = _week_of(workspace, today)
+    calendar = calendars.calendar_of_workspace(workspace)
+    day = week.start + timedelta(days=(schedule.digest_day - week.start.weekday()) % 7)
+    while day >= week.start:
+        if is_working_day(calendar, day):
+            return day
+        day -= timedelta(days=1)
+    return None
+
+
 def _week_of(workspace: Workspace, today: date) -> Period:
     return period_containing(PeriodKind.WEEK, today, week_start=workspace.week_start)
 
@@ -88,7 +102,8 @@ def digest(session: Session, team: Team, workspace: Workspace, week: Period, now
     """The channel's weekly digest: standings, and charts of progress per rep and of the team's days."""
     board = standings.channel_board(session, workspace=workspace, team=team, now=now, window=week)
     ranking = tuple(
-        f"{row.position or '–'}. {row.label} — "
+        (f"{row.position}. " if row.position else "– ")
+        + f"{row.label} — "
         + ("no targets" if row.value is None else f"score {row.value.quantize(Decimal(1))}")
         for row in board.rows[:15]
     )
@@ -209,9 +224,11 @@ def _patterns(session: Session, workspace: Workspace, reps: list[RepRow], today:
         today + timedelta(days=1),
         [metric_id for metric_id, _ in metric_catalog(session, workspace.id)],
     )
+    joined = dict(session.execute(select(Rep.id, Rep.created_at).where(Rep.id.in_([r.rep_id for r in reps]))).all())
     flagged = []
     for rep in reps:
-        recent = working_days(cal[rep.rep_id], start, today + timedelta(days=1))[-PATTERN_DAYS:]
+        first = max(start, joined[rep.rep_id].astimezone(zone(cal[rep.rep_id].timezone)).date())
+        recent = working_days(cal[rep.rep_id], first, today + timedelta(days=1))[-PATTERN_DAYS:]  # since they joined
         missed = [day for day in recent if not any(logged.get((rep.rep_id, day), {}).values())]
         if len(recent) == PATTERN_DAYS and len(missed) >= PATTERN_MISSED:
             flagged.append(f"{rep.name}: nothing logged on {len(missed)} of the last {PATTERN_DAYS} working days")

@@ -21,6 +21,7 @@ from metrics.models import Workspace
 from metrics.notify import Action, Message, Section
 from metrics.outbox import Planned, PlanReport
 from metrics.periods import Period, PeriodKind, date_range, day_period, period_containing
+from metrics.records import Role
 from metrics.score_records import MetricLine, RepNumbers, ranks
 from metrics.services.numbers import rep_numbers
 from metrics.team_queries import RepRow
@@ -75,6 +76,8 @@ def _plan_workspace(session: Session, people: list[Person], now: datetime) -> li
         yesterday = _yesterdays(session, workspace, group, now)
         for person in group:
             mine = numbers[person.rep.rep_id]
+            if not _sells(person.rep, mine, today_numbers[person.rep.rep_id]):
+                continue
             if person.schedule.nudge_policy == "behind" and not _behind(mine):
                 continue
             message = _message(
@@ -147,6 +150,11 @@ def _movement(
     return places[rep.rep_id], moved, len(places)
 
 
+def _sells(rep: RepRow, week: RepNumbers, today: RepNumbers) -> bool:
+    """Reps are nudged; a manager or admin only with targets of their own (a player-coach)."""
+    return rep.role == Role.REP.value or any(line.target for line in (*week.lines, *week.goals, *today.lines))
+
+
 def _behind(numbers: RepNumbers) -> bool:
     return any(line.pace is not None and line.pace.ahead_by < 0 for line in numbers.lines)
 
@@ -205,7 +213,7 @@ def _score(week: RepNumbers, movement: tuple[int, int, int] | None) -> str:
     if week.score is None:
         return ""
     text = f": score {week.score.quantize(1)}"
-    if movement is not None:
+    if movement is not None and week.score > 0:  # a place among zeros means nothing
         place, moved, size = movement
         change = f", up {moved}" if moved > 0 else (f", down {-moved}" if moved < 0 else "")
         text += f" · #{place} of {size}{change}"

@@ -30,6 +30,7 @@ COMMANDS = (
     ("/tally setup", "the first to run it becomes admin; then `team create`, `team add`, `role`, `audit`"),
     ("/tally weights meetings=10", "score weights (admins); `/tally visibility meetings managers` hides a metric"),
     ("/tally settings workweek sun-thu", "workspace settings (admins): timezone, workweek, holidays, weekstart"),
+    ("/tally schedule standings 17:00", "when nudges, posts, digests go out (admins); `/tally schedule` shows it"),
     ("/tally help", "this list"),
 )
 
