@@ -41,6 +41,7 @@ class FakeSlack:
     archived: set[str] = field(default_factory=set)
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id → the bytes uploaded
     latency: dict[str, float] = field(default_factory=dict)  # method → seconds every call of it takes
+    clock: Callable[[], float] = time.time  # Slack's clock, for message timestamps (a simulation sets its own)
     _chaos: Chaos | None = field(default=None, init=False, repr=False)
     _calls: list[Call] = field(default_factory=list, init=False, repr=False)
     _faults: dict[str, list[Fault]] = field(default_factory=dict, init=False, repr=False)
@@ -185,4 +186,4 @@ class FakeSlack:
 
     def next_ts(self) -> str:
         """A message timestamp, increasing, as Slack's are."""
-        return f"{time.time():.0f}.{next(self._ts):06d}"
+        return f"{self.clock():.0f}.{next(self._ts):06d}"
