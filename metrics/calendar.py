@@ -178,7 +178,7 @@ def elapsed_working_fraction(calendar: WorkCalendar, period: Period, now: dateti
         return Decimal(1)
     passed = Decimal(sum(1 for day in worked if day < today))
     if today in worked:
-        passed += _share_of_day_passed(calendar, today, now)
+        passed += share_of_day_passed(calendar, today, now)
     return passed / Decimal(len(worked))
 
 
@@ -192,7 +192,8 @@ def _is_worked(calendar: WorkCalendar, day: date, days_off: Mapping[date, str]) 
     return day.weekday() in calendar.work_days and day not in days_off and not calendar.on_pto(day)
 
 
-def _share_of_day_passed(calendar: WorkCalendar, today: date, now: datetime) -> Decimal:
+def share_of_day_passed(calendar: WorkCalendar, today: date, now: datetime) -> Decimal:
+    """How much of `today`'s working hours (day_starts to day_ends, in the calendar's zone) has passed at `now`."""
     # Compare UTC instants: subtracting two times in the same zone would use wall-clock arithmetic and miss the
     # hour a DST change adds or removes.
     start = datetime.combine(today, calendar.day_starts, tzinfo=calendar.tz).astimezone(UTC)

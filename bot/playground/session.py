@@ -6,7 +6,9 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,9 +17,11 @@ from bot.playground.fake_slack import Call, FakeSlack
 from bot.playground.transcript import render_calls
 from bot.slack.app import build_app
 from bot.slack.blocks import ids
+from bot.slack.notifier import SlackNotifier, notifier_client
 from bot.slack.runtime import Runtime
 from bot.slack.server import EVENTS_PATH, make_http_server, serve_in_background
 from bot.slack.text import escape_like_slack
+from metrics import jobs
 from metrics.records import Platform, WorkspaceDefaults
 
 # Time zones for the people the demo uses; anyone else gets the workspace default.
@@ -30,10 +34,12 @@ KNOWN_PEOPLE = {
 HELP = """Type as a user:  @alice /log 12 dials 3 meetings   @bob /scorecard   @alice /tally help
 Press a button:  @alice click Undo        Open the Home tab:  @alice home
 Fill the form:   @alice /log   then   @alice submit dials=12 meetings=3
+Run a scheduled job as if at a time:  run nudges at 2026-12-01T08:30-05:00  (also standings, digests)
 Lines starting with # are comments; `quit` leaves."""
 # The commands whose manifest entry sets should_escape: Slack sends mentions in them as <@U…> markup.
 ESCAPED_COMMANDS = frozenset({"/kpis", "/tally", "/target", "/scorecard", "/standings", "/plan", "/funnel"})
 _LINE = re.compile(r"^@(?P<user>[a-z][a-z0-9_.-]{0,30})\s+(?P<rest>.*)$", re.IGNORECASE)
+_JOB = re.compile(r"^run\s+(?P<job>nudges|standings|digests)\s+at\s+(?P<when>\S+(?:\s\d{1,2}:\d{2})?)$", re.IGNORECASE)
 
 
 @dataclass
@@ -80,6 +86,9 @@ class Playground:
             return []
         if line.lower() in ("help", "?"):
             return HELP.splitlines()
+        job = _JOB.match(line)
+        if job is not None:
+            return list(self._run_job(job.group("job").lower(), job.group("when")))
         match = _LINE.match(line)
         if match is None:
             return ["Start with a user, e.g. `@alice /log 12 dials` (type `help` for more)."]
@@ -108,6 +117,31 @@ class Playground:
         new_calls = self.slack.calls()[before:]
         self._remember(user, new_calls)
         yield from render_calls(reply, new_calls, user, show_home=rest.lower() == "home")
+
+    def _run_job(self, name: str, when: str) -> Iterator[str]:
+        """Plan and send one scheduled job as if at `when` (an ISO time; without an offset, the default zone)."""
+        try:
+            at = datetime.fromisoformat(when.replace(" ", "T"))
+        except ValueError:
+            yield f"“{when}” isn't a time; write e.g. 2026-12-01T08:30-05:00."
+            return
+        at = at if at.tzinfo else at.replace(tzinfo=ZoneInfo(self.defaults.timezone))
+        before = len(self.slack.calls())
+        notifier = SlackNotifier(notifier_client(self.slack.bot_token, self.slack.base_url, timeout=5))
+        report = jobs.run(name, self.sessions, notifier, at.astimezone(UTC), owner="playground")
+        sent = report.dispatched.sent if report.dispatched else 0
+        yield f"  ({name} as if at {at:%Y-%m-%d %H:%M %Z}: {report.planned.planned} planned, {sent} sent)"
+        yield from self._deliveries(self.slack.calls()[before:])
+
+    def _deliveries(self, calls: list[Call]) -> Iterator[str]:
+        for call in calls:
+            if call.method != "chat.postMessage" or call.status != 200:
+                continue
+            channel = str(call.params.get("channel", ""))
+            person = self.slack.users.get(channel, {}).get("name")
+            if person:
+                self._remember(person, [call])  # so `@bob click +10 dials` presses the nudge's button
+            yield from render_calls(requests.HttpReply(200, ""), [call], person or channel)
 
     def _post_command(self, user_id: str, command: str, text: str) -> requests.HttpReply:
         body = requests.slash_command(

@@ -13,11 +13,11 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from metrics import kpis, queries, report_queries, team_queries
-from metrics.calendar import WorkCalendar, elapsed_working_fraction
+from metrics.calendar import WorkCalendar, is_working_day, share_of_day_passed
 from metrics.catalog import LAGGING
 from metrics.deal_records import DealTotals, GroupBy
 from metrics.pace import Ramp, next_step, pace, target_for_window
-from metrics.periods import Period
+from metrics.periods import Period, PeriodKind, day_period, local_date, zone
 from metrics.records import MetricSpec
 from metrics.score_records import MetricLine, RepNumbers
 from metrics.services import calendars
@@ -68,14 +68,14 @@ def rep_numbers(
 def _numbers(rep: RepRow, context: _Context) -> RepNumbers:
     calendar = context.calendars[rep.rep_id]
     ramp = Ramp(rep.ramp_percent, rep.ramp_until) if rep.ramp_percent and rep.ramp_until else None
-    elapsed = elapsed_working_fraction(calendar, context.window, context.now)
     deals = context.deals.get(rep.rep_id, DealTotals())
     lines: list[MetricLine] = []
     goals: list[MetricLine] = []
     for metric_id, spec in context.catalog:
         actual = _actual(spec, metric_id, rep.rep_id, context, deals)
         mine = [t for t in context.targets.get(rep.rep_id, []) if t.metric_id == metric_id]
-        target = _window_target([t for t in mine if not t.stretch], context, calendar, ramp)
+        own = [t for t in mine if not t.stretch]
+        target = _window_target(own, context, calendar, ramp)
         stretch = _window_target([t for t in mine if t.stretch], context, calendar, None)
         # Revenue and deals won show as goals only against a target; the deals line of a card covers the rest.
         if not (target or stretch) and (spec.kind == LAGGING or not actual):
@@ -86,7 +86,7 @@ def _numbers(rep: RepRow, context: _Context) -> RepNumbers:
             target=target,
             stretch=stretch,
             attainment=None if target is None else kpis.attainment(actual, target),
-            pace=None if target is None else pace(actual, target, elapsed),
+            pace=None if target is None else pace(actual, target, _elapsed(own, target, context, calendar, ramp)),
             points=kpis.activity_points({spec.key: int(actual)}, {spec.key: spec.points})
             if spec.kind != LAGGING
             else Decimal(0),
@@ -119,6 +119,37 @@ def _actual(spec: MetricSpec, metric_id: int, rep_id: int, context: _Context, de
     return Decimal(context.quantities.get((rep_id, metric_id), 0))
 
 
+def _elapsed(
+    targets: list[TargetRow], total: Decimal, context: _Context, calendar: WorkCalendar, ramp: Ramp | None
+) -> Decimal | None:
+    """The share of the window's target that should be done by now: the target over the days gone, plus today's
+    part by the hours gone. Uniform targets make this the share of working time passed; a target changed
+    mid-window, or a ramp, weighs each day by what it asked for that day."""
+    window, today = context.window, local_date(context.now, zone(calendar.timezone))
+    if today < window.start:
+        return Decimal(0)
+    if today >= window.end:
+        return Decimal(1)
+    before = Period(PeriodKind.RANGE, window.start, today)
+    done = _sum_over(targets, before, context, calendar, ramp) if today > window.start else Decimal(0)
+    share_today = share_of_day_passed(calendar, today, context.now) if is_working_day(calendar, today) else 0
+    done += _sum_over(targets, day_period(today), context, calendar, ramp) * Decimal(share_today)
+    return min(Decimal(1), done / total)
+
+
+def _sum_over(
+    targets: list[TargetRow], window: Period, context: _Context, calendar: WorkCalendar, ramp: Ramp | None
+) -> Decimal:
+    total = Decimal(0)
+    for t in targets:
+        days = t.within(window)
+        if days is not None:
+            total += target_for_window(
+                t.amount, t.period_kind, days, calendar, week_start=context.week_start, ramp=ramp
+            )
+    return total
+
+
 def _window_target(
     targets: list[TargetRow], context: _Context, calendar: WorkCalendar, ramp: Ramp | None
 ) -> Decimal | None:
@@ -126,13 +157,7 @@ def _window_target(
     and a monthly target of one metric, or a target changed mid-week)."""
     if not targets:
         return None
-    total = Decimal(0)
-    for t in targets:
-        days = t.within(context.window)
-        if days is not None:
-            total += target_for_window(
-                t.amount, t.period_kind, days, calendar, week_start=context.week_start, ramp=ramp
-            )
+    total = _sum_over(targets, context.window, context, calendar, ramp)
     # Targets are above zero, so a zero share means no working day in the window (a holiday, a week of PTO):
     # nothing is expected, and what is logged anyway is a bonus, not "5 of 0".
     return total or None

@@ -238,3 +238,14 @@ def test_the_next_step_knows_the_cap_and_a_full_score() -> None:
     assert above is not None and not above.reaches_full_score and above.units == 5  # already past 100: to target
     capped = next_step([("dials", 0, D(300), D(1)), ("meetings", 0, D(4), D(10))])
     assert capped is not None and (capped.metric_key, capped.units, capped.reaches_full_score) == ("meetings", 5, True)
+
+
+def test_pace_follows_the_days_a_target_was_in_force(
+    sessions: sessionmaker[Session], office: dict[str, RepContext]
+) -> None:
+    target(sessions, office["Dee"], 10, "dials", PeriodKind.DAY, rep_id=office["Bob"].rep_id)  # from Thursday
+    friday_1pm = datetime(2026, 11, 27, 18, tzinfo=UTC)  # 13:00 in New York: half of a 9-to-5 day
+    with sessions.begin() as session:
+        card = scorecards.scorecard(session, asker=office["Bob"], now=friday_1pm)
+    line = card.numbers.lines[0]
+    assert line.target == D(20) and line.pace is not None and line.pace.expected == D(15)  # not 90 % of the week's
