@@ -163,7 +163,8 @@ def test_a_fortnight_of_nudges_posts_digests_and_celebrations(
     assert digests == [new_york(18, 15), new_york(24, 15)]  # Friday the 25th is Christmas: Thursday instead
     coaching = [at for at, where, message in received if where == "UDEE" and "Coaching" in str(message["blocks"])]
     assert coaching == [new_york(18, 15), new_york(24, 15)]
-    assert len(fake_slack.calls("files.completeUploadExternal")) >= 2  # the digests' charts
+    assert len(fake_slack.calls("files.completeUploadExternal")) >= 2  # the digests' charts …
+    assert fake_slack.uploads and all(png.startswith(b"\x89PNG\r\n") for png in fake_slack.uploads.values())
 
     celebrations = Counter(str(message["text"]).split(".")[0] for _, message in channel if "🎯" in str(message["text"])
                            or "🏆" in str(message["text"]) or "🔥" in str(message["text"]))  # fmt: skip

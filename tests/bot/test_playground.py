@@ -83,3 +83,22 @@ def test_tally_playground_plays_a_script(tmp_path: Path) -> None:
     assert "# two logs and a card" in result.stdout
     assert "Logged 4 meetings" in result.stdout and "Logged 2 opportunities for yesterday" in result.stdout
     assert "Scorecard · Dave" in result.stdout and "Asia/Tokyo" in result.stdout
+
+
+def test_scheduled_jobs_run_as_if_at_a_time_and_their_buttons_work(playground: Playground) -> None:
+    transcript = play(
+        playground,
+        "@alice /tally setup",
+        "@alice /tally team create Sales #sales",
+        "@alice /tally team add @bob",
+        "run nudges at 2026-11-30T08:30-05:00",
+        "run nudges at 2026-11-30T08:35-05:00",
+        "@bob click +10 dials",
+        "run standings at 2026-11-30T17:00-05:00",
+        "run nudges at someday",
+    )
+    assert "(nudges as if at 2026-11-30 08:30 UTC-05:00: 1 planned, 1 sent)" in transcript
+    assert "DM to bob" in transcript and "Good morning, Bob" in transcript
+    assert "0 planned, 0 sent" in transcript  # the same morning again: nothing twice
+    assert "✅ Logged 10 dials" in transcript and "posted in <#CSALES>" in transcript
+    assert "“someday” isn't a time" in transcript
