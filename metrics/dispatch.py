@@ -9,6 +9,7 @@ workspace wait out Slack's Retry-After.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -24,6 +25,7 @@ from metrics import outbox
 from metrics.notify import DeliveryFailed, Message, Notifier, Recipient, Sent
 from metrics.outbox import Claimed, Outcome, Status
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 RATE_LIMIT_PATIENCE = 5  # 429s in a row on one call before it counts as a failed attempt
@@ -172,6 +174,9 @@ class Dispatcher:
             sent = self._look_then_send(item, recipient, gate)
         except DeliveryFailed as failure:
             return self._failed(item, failure)
+        except Exception as error:  # a bug, not Slack: retried like a failure, so it ends in `failures`, not a loop
+            logger.exception("delivery %s failed unexpectedly", item.id)
+            return self._failed(item, DeliveryFailed(f"{type(error).__name__}: {error}"[:200]))
         return Outcome(
             item.id, Status.SENT, item.attempts + 1, channel_id=sent.conversation, message_id=sent.message_id
         )

@@ -17,7 +17,7 @@ from bot.playground.fake_slack import FakeSlack
 from bot.slack.notifier import SlackNotifier, notifier_client
 from metrics import jobs, outbox
 from metrics.deal_records import DealAction, DealRequest
-from metrics.dispatch import Dispatcher
+from metrics.dispatch import Dispatcher, RetryPolicy
 from metrics.models import Delivery, Rep, Workspace
 from metrics.notify import Message, Recipient
 from metrics.outbox import Planned
@@ -210,3 +210,30 @@ def test_a_fan_out_issues_the_same_statements_for_3_or_63_reps(
         assert report.sent == 3 + extra
         counts.append((len(planning), len(sending)))
     assert counts[0] == counts[1], counts
+
+
+def test_a_delivery_that_breaks_the_sender_ends_in_failures_not_a_loop(
+    sessions: sessionmaker[Session], fake_slack: FakeSlack, office: dict[str, RepContext]
+) -> None:
+    with sessions.begin() as session:
+        outbox.plan(
+            session,
+            [
+                Planned(
+                    office["Bob"].workspace_id,
+                    "nudge",
+                    "broken",
+                    Message("nudge", "t", "t"),
+                    due_at=MONDAY_0831,
+                    rep_id=office["Bob"].rep_id,
+                )
+            ],
+            MONDAY_0831,
+        )
+        session.execute(update(Delivery).values(payload={"kind": "nudge"}))  # a row no sender can read
+    policy = RetryPolicy(max_attempts=2, base=timedelta(0))
+    for _ in range(2):
+        Dispatcher(sessions, notifier(fake_slack), clock=lambda: MONDAY_0831, owner="t", policy=policy).run()
+    broken = deliveries(sessions)["broken"]
+    assert (broken.status, broken.attempts) == ("failed", 2) and "KeyError" in (broken.last_error or "")
+    assert fake_slack.calls("chat.postMessage") == []
