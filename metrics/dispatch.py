@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 RATE_LIMIT_PATIENCE = 5  # 429s in a row on one call before it counts as a failed attempt
+LEASE_MARGIN = 0.2  # stop sending a batch when this share of its lease is left: a send in flight must finish first
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,9 @@ class RetryPolicy:
     max_attempts: int = 8
     base: timedelta = timedelta(seconds=15)
     cap: timedelta = timedelta(minutes=15)
+    # After a timeout the message may still land: wait this long before looking for it, or it may land after
+    # the look and be sent again.
+    unsure_wait: timedelta = timedelta(minutes=1)
 
     def backoff(self, attempts: int) -> timedelta:
         """The wait after the `attempts`-th failed attempt."""
@@ -56,6 +60,7 @@ class DispatchReport:
     failed: int = 0
     retrying: int = 0
     rate_limited: int = 0
+    abandoned: int = 0  # claimed but not tried before the lease ran short; taken up by the next claim
     batches: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
@@ -147,10 +152,14 @@ class Dispatcher:
                     if not self._pause_for_retries(give_up, sleep):
                         break
                     continue
-                outcomes = list(pool.map(lambda item: self._deliver(item, gate), claimed))
+                # Nothing is sent once the lease is nearly over: another dispatcher may take the rows over then.
+                deadline = time.monotonic() + (self.lease * (1 - LEASE_MARGIN)).total_seconds()
+                results = list(pool.map(lambda item, by=deadline: self._deliver(item, gate, by), claimed))
+                outcomes = [outcome for outcome in results if outcome is not None]
                 with self.sessions.begin() as session:
                     outbox.record(session, outcomes, owner=self.owner, now=self.clock())
                 report.add(outcomes)
+                report.abandoned += len(results) - len(outcomes)
         report.rate_limited = gate.hits
         return report
 
@@ -165,7 +174,9 @@ class Dispatcher:
         sleep(delay)
         return True
 
-    def _deliver(self, item: Claimed, gate: RateGate) -> Outcome:
+    def _deliver(self, item: Claimed, gate: RateGate, deadline: float) -> Outcome | None:
+        if time.monotonic() > deadline:
+            return None  # left for whoever claims it next (they look before they send)
         reason = _pointless(item, self.clock())
         if reason:
             return Outcome(item.id, Status.SKIPPED, item.attempts, error=reason)
@@ -198,8 +209,8 @@ class Dispatcher:
             )
         if attempts >= self.policy.max_attempts:
             return Outcome(item.id, Status.FAILED, attempts, error=f"gave up after {attempts} attempts: {failure}")
-        later = self.clock() + self.policy.backoff(attempts)
-        return Outcome(item.id, Status.PENDING, attempts, next_attempt_at=later, error=failure.reason)
+        wait = max(self.policy.backoff(attempts), self.policy.unsure_wait if failure.unsure else timedelta(0))
+        return Outcome(item.id, Status.PENDING, attempts, next_attempt_at=self.clock() + wait, error=failure.reason)
 
 
 def _pointless(item: Claimed, now: datetime) -> str | None:

@@ -58,7 +58,7 @@ class Claimed:
     user_id: str | None  # the recipient's chat user id, for a DM
     attempts: int
     expires_at: datetime | None
-    previous_claim: datetime | None  # an earlier attempt began then: look for its message before resending
+    previous_claim: datetime | None  # the first attempt began then: look for its message (from then) before resending
     workspace_gone: bool
     rep_gone: bool
 
@@ -161,7 +161,13 @@ def claim(session: Session, *, owner: str, now: datetime, lease: timedelta, limi
     session.execute(
         update(Delivery)
         .where(Delivery.id.in_(ids))
-        .values(status=Status.SENDING.value, lease_owner=owner, lease_until=now + lease, claimed_at=now)
+        # claimed_at keeps the FIRST attempt's time: a message that attempt posted is looked for from there.
+        .values(
+            status=Status.SENDING.value,
+            lease_owner=owner,
+            lease_until=now + lease,
+            claimed_at=func.coalesce(Delivery.claimed_at, now),
+        )
         .execution_options(synchronize_session=False)
     )
     return [

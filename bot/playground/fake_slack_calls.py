@@ -16,8 +16,9 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     status: int
-    at: float
+    at: float  # when it was answered (after any latency or hang)
     path: str = ""
+    arrived: float = 0.0  # when the request arrived, before any latency or hang
 
     def json_param(self, name: str) -> Any:
         """A parameter that slack_sdk may send JSON-encoded inside a form (blocks, view): decoded."""

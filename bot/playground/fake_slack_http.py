@@ -20,6 +20,7 @@ UPLOAD_PREFIX = "/upload/"
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 drops connections when many senders call at once
 
     def __init__(self, fake: FakeSlack) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
@@ -51,18 +52,19 @@ class Handler(BaseHTTPRequestHandler):
         params.update(self._body())
         headers = {key.lower(): value for key, value in self.headers.items()}
         method = "response_url" if parts.path.startswith(RESPOND_PREFIX) else parts.path.removeprefix("/api/")
+        arrived = time.time()
         fault = fake._take_fault(method)
         if fake.latency.get(method):
             time.sleep(fake.latency[method])  # a slow Slack: long enough to kill a sender mid-fan-out
         if fault is not None and fault.hang_seconds:
             time.sleep(fault.hang_seconds)
         if fault is not None and fault.drop:
-            fake._record(Call(method, params, headers, 0, time.time(), parts.path))
+            fake._record(Call(method, params, headers, 0, time.time(), parts.path, arrived))
             self.close_connection = True
             self.connection.close()
             return
         status = fault.status if fault is not None and fault.status else 200
-        fake._record(Call(method, params, headers, status, time.time(), parts.path))
+        fake._record(Call(method, params, headers, status, time.time(), parts.path, arrived))
         if fault is not None and fault.status:
             self._send_fault(fault)
         elif method == "response_url":

@@ -41,7 +41,7 @@ class Delivery(Base):
     expires_at: Mapped[datetime | None]  # not worth sending after this (a nudge after the working day)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
-    claimed_at: Mapped[datetime | None]  # when the current attempt began: where a crash check looks from
+    claimed_at: Mapped[datetime | None]  # when the first attempt began: where a look for a lost send starts
     message_id: Mapped[str | None] = mapped_column(String(64))  # Slack's ts
     last_error: Mapped[str | None] = mapped_column(String(400))
     created_at: Mapped[datetime]
