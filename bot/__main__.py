@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
+import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -53,7 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--http", action="store_true", help="serve Slack's HTTP requests instead of Socket Mode")
     run.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
     run.add_argument("--port", type=int, default=3000, help="port to listen on with --http (default 3000)")
-    run.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
+    run.add_argument("--workers", type=int, default=2, help="with --http: worker processes (default 2)")
+    run.add_argument("--threads", type=int, default=8, help="with --http: request threads per worker (default 8)")
+    run.add_argument(
+        "--graceful-timeout", type=int, default=30, help="with --http: seconds to finish work on SIGTERM (default 30)"
+    )
+    run.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs beside the server")
     run.set_defaults(handler=_run)
 
     play = commands.add_parser("playground", help="try Tally in the terminal, no Slack account needed")
@@ -86,47 +90,67 @@ def _sessions(database_url: str) -> sessionmaker[Session]:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.slack.app import build_app
-
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if args.http else "SLACK_APP_TOKEN")
+    if args.http:
+        return _run_http(args, settings)
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
     runtime = _runtime(settings)
-    app = build_app(
-        runtime=runtime,
-        bot_token=settings.bot_token,
-        signing_secret=settings.signing_secret,
-        slack_api_url=settings.slack_api_url,
-    )
+    app = _bolt_app(runtime, settings)
     if args.no_scheduler:
         logger.info("--no-scheduler: this process runs no scheduled jobs")
     else:
         client = cli_jobs.slack_client(settings.bot_token, settings.slack_api_url)
         assert client is not None  # required above
         build_scheduler(runtime, SlackNotifier(client), client).start()
-    if args.http:
-        return _serve_http(app, args.host, args.port)
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     logger.info("connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
     return 0
 
 
-def _serve_http(app: App, host: str, port: int) -> int:
-    from bot.slack.server import EVENTS_PATH, make_http_server
+def _bolt_app(runtime: Runtime, settings: Settings, executor: Executor | None = None) -> App:
+    from bot.slack.app import build_app
 
-    server = make_http_server(app, host, port)
+    return build_app(
+        runtime=runtime,
+        bot_token=settings.bot_token,
+        signing_secret=settings.signing_secret,
+        slack_api_url=settings.slack_api_url,
+        listener_executor=executor,
+    )
 
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        logger.info("signal %s: finishing in-flight requests and stopping", signum)
-        # shutdown() waits for serve_forever to return, so it must run off the serving thread.
-        threading.Thread(target=server.shutdown, daemon=True).start()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    print(f"Tally is listening on http://{host}:{server.server_port}{EVENTS_PATH}", flush=True)
-    server.serve_forever()
-    server.server_close()
+def _run_http(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve under gunicorn; the scheduler, unless --no-scheduler, runs as a child process beside it."""
+    from bot import serve
+    from bot.web import WSGIApp, build_wsgi_app
+
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)  # once, here: several workers migrating at the same moment would race
+    engine.dispose()  # no connection may cross the fork into the workers
+
+    def build_worker_app() -> WSGIApp:
+        sessions = db.make_sessionmaker(db.make_engine(settings.database_url))
+        runtime = Runtime(sessions=sessions, defaults=settings.workspace_defaults)
+        executor = ThreadPoolExecutor(max_workers=args.threads, thread_name_prefix="tally-listener")
+        serve.drain_on_exit(executor)
+        return build_wsgi_app(_bolt_app(runtime, settings, executor))
+
+    scheduler = None if args.no_scheduler else _start_scheduler_process()
+    try:
+        options = serve.ServeOptions(args.host, args.port, args.workers, args.threads, args.graceful_timeout)
+        serve.serve(build_worker_app, options)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=30)
     return 0
+
+
+def _start_scheduler_process() -> subprocess.Popen[bytes]:
+    # Gunicorn forks workers; a scheduler thread in any one of them would die or be doubled with it.
+    logger.info("starting the scheduler as a child process (run `tally scheduler` yourself with --no-scheduler)")
+    return subprocess.Popen([sys.executable, "-m", "bot", "scheduler"])
 
 
 def _playground(args: argparse.Namespace, settings: Settings) -> int:

@@ -20,6 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_S = 30
+# PostgreSQL: a statement running longer than this is cancelled rather than holding a connection and its locks
+# for ever (the longest statements, a fan-out's bulk insert or a year's standings, take well under a second).
+POSTGRES_STATEMENT_TIMEOUT_MS = 30_000
+# Per process: gunicorn's request threads ack without the database; listeners and jobs share this pool.
+POSTGRES_POOL_SIZE = 10
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -27,7 +32,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url` with Tally's settings for its backend."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_pre_ping", True)  # a restarted server's dead connections are replaced, not used
+        if "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", POSTGRES_POOL_SIZE)
+            kwargs.setdefault("max_overflow", POSTGRES_POOL_SIZE)
+        kwargs.setdefault("connect_args", {"options": f"-c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}"})
         return create_engine(url, **kwargs)
     in_memory = parsed.database in (None, "", ":memory:")
     connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}

@@ -1,7 +1,7 @@
-"""Serving the Bolt app over HTTP at /slack/events with a threaded WSGI server from the standard library.
+"""Serving Tally's WSGI app in-process with a threaded server from the standard library (playground and tests).
 
-Bolt's own `app.start()` is a single-threaded development server; this serves each request on its own thread
-through Bolt's WSGI adapter, the same adapter a production WSGI server such as gunicorn uses.
+Production serves the same WSGI app with gunicorn (bot/serve.py); this one exists so the playground and the test
+suite can run the real app over real HTTP inside one process, on a free port.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.web import EVENTS_PATH, WSGIApp, build_wsgi_app
+
+__all__ = ["EVENTS_PATH", "make_http_server", "serve_in_background"]
 logger = logging.getLogger(__name__)
-EVENTS_PATH = "/slack/events"
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -29,11 +30,10 @@ class _LoggingHandler(WSGIRequestHandler):
         logger.debug("%s %s", self.address_string(), format % args)
 
 
-def make_http_server(app: App, host: str, port: int) -> WSGIServer:
-    """A server for `app` on host:port (port 0 picks a free one; read it from `server.server_port`)."""
-    return make_server(
-        host, port, SlackRequestHandler(app, path=EVENTS_PATH), _ThreadingWSGIServer, handler_class=_LoggingHandler
-    )
+def make_http_server(app: App | WSGIApp, host: str, port: int) -> WSGIServer:
+    """A server for `app` (a Bolt app, or a WSGI app from build_wsgi_app) on host:port (0 picks a free port)."""
+    wsgi = build_wsgi_app(app) if isinstance(app, App) else app
+    return make_server(host, port, wsgi, _ThreadingWSGIServer, handler_class=_LoggingHandler)
 
 
 def serve_in_background(server: WSGIServer) -> threading.Thread:
