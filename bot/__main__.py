@@ -12,19 +12,16 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from slack_bolt import App
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli_data, cli_jobs
+from bot import cli_data, cli_jobs, compose
 from bot.config import ConfigError, Settings
 from bot.scheduler import build_scheduler
 from bot.slack.notifier import SlackNotifier
-from bot.slack.runtime import Runtime
 from metrics import db
 
 logger = logging.getLogger("tally")
@@ -74,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     downgrade.set_defaults(handler=_db_downgrade)
     database_commands.add_parser("current", help="show the schema revision").set_defaults(handler=_db_current)
 
+    secret = commands.add_parser("secret-key", help="print a new TALLY_SECRET_KEY (encrypts stored tokens)")
+    secret.set_defaults(handler=_secret_key)
+
     cli_data.add_commands(commands)
     commands.choices["import"].set_defaults(handler=_import)
     commands.choices["report"].set_defaults(handler=_report)
@@ -90,34 +90,21 @@ def _sessions(database_url: str) -> sessionmaker[Session]:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if args.http else "SLACK_APP_TOKEN")
+    compose.require_slack(settings, serving=True, http=args.http)
     if args.http:
         return _run_http(args, settings)
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    runtime = _runtime(settings)
-    app = _bolt_app(runtime, settings)
+    runtime = compose.runtime(settings)
+    app = compose.bolt_app(runtime, settings)
     if args.no_scheduler:
         logger.info("--no-scheduler: this process runs no scheduled jobs")
     else:
-        client = cli_jobs.slack_client(settings.bot_token, settings.slack_api_url)
-        assert client is not None  # required above
-        build_scheduler(runtime, SlackNotifier(client), client).start()
+        clients = compose.any_clients(settings, runtime)
+        build_scheduler(runtime, SlackNotifier(clients), clients).start()
     logger.info("connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
     return 0
-
-
-def _bolt_app(runtime: Runtime, settings: Settings, executor: Executor | None = None) -> App:
-    from bot.slack.app import build_app
-
-    return build_app(
-        runtime=runtime,
-        bot_token=settings.bot_token,
-        signing_secret=settings.signing_secret,
-        slack_api_url=settings.slack_api_url,
-        listener_executor=executor,
-    )
 
 
 def _run_http(args: argparse.Namespace, settings: Settings) -> int:
@@ -130,11 +117,10 @@ def _run_http(args: argparse.Namespace, settings: Settings) -> int:
     engine.dispose()  # no connection may cross the fork into the workers
 
     def build_worker_app() -> WSGIApp:
-        sessions = db.make_sessionmaker(db.make_engine(settings.database_url))
-        runtime = Runtime(sessions=sessions, defaults=settings.workspace_defaults)
+        runtime = compose.runtime(settings, migrate=False)
         executor = ThreadPoolExecutor(max_workers=args.threads, thread_name_prefix="tally-listener")
         serve.drain_on_exit(executor)
-        return build_wsgi_app(_bolt_app(runtime, settings, executor))
+        return build_wsgi_app(compose.bolt_app(runtime, settings, executor))
 
     scheduler = None if args.no_scheduler else _start_scheduler_process()
     try:
@@ -180,27 +166,28 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     return cli_data.run_report(args, sessions, now=datetime.now(UTC), out=sys.stdout, err=sys.stderr)
 
 
-def _runtime(settings: Settings) -> Runtime:
-    return Runtime(sessions=_sessions(settings.database_url), defaults=settings.workspace_defaults)
-
-
 def _scheduler(args: argparse.Namespace, settings: Settings) -> int:
-    settings.require("SLACK_BOT_TOKEN")
-    client = cli_jobs.slack_client(settings.bot_token, settings.slack_api_url)
-    assert client is not None
-    return cli_jobs.run_scheduler(_runtime(settings), client, args.dispatch_every, sys.stdout)
+    compose.require_slack(settings, serving=False)
+    runtime = compose.runtime(settings)
+    return cli_jobs.run_scheduler(runtime, compose.any_clients(settings, runtime), args.dispatch_every, sys.stdout)
 
 
 def _jobs(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = _runtime(settings)
-    client = cli_jobs.slack_client(settings.bot_token, settings.slack_api_url)
+    runtime = compose.runtime(settings)
     if args.jobs_command == "run":
-        return cli_jobs.run_job(args, runtime, client, sys.stdout)
+        return cli_jobs.run_job(args, runtime, compose.workspace_clients(settings, runtime), sys.stdout)
     if args.jobs_command == "list":
-        return cli_jobs.list_jobs(runtime, client or WebClient(), sys.stdout)
+        return cli_jobs.list_jobs(runtime, compose.any_clients(settings, runtime), sys.stdout)
     if args.jobs_command == "failures":
         return cli_jobs.show_failures(runtime.sessions, args.limit, sys.stdout)
     return cli_jobs.retry_failed(runtime.sessions, sys.stdout)
+
+
+def _secret_key(_args: argparse.Namespace, _settings: Settings) -> int:
+    from cryptography.fernet import Fernet
+
+    print(Fernet.generate_key().decode())
+    return 0
 
 
 def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:

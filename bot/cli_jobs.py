@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import TextIO
 
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduler import Schedule, build_scheduler, job_table, next_runs, owner_name
+from bot.slack.clients import WorkspaceClients
 from bot.slack.home_refresh import refresh_homes
-from bot.slack.notifier import SlackNotifier, notifier_client
+from bot.slack.notifier import SlackNotifier
 from bot.slack.runtime import Runtime
 from metrics import jobs, outbox
 from metrics.dispatch import Dispatcher
@@ -62,24 +62,24 @@ def _instant(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def run_job(args: argparse.Namespace, runtime: Runtime, client: WebClient | None, out: TextIO) -> int:
+def run_job(args: argparse.Namespace, runtime: Runtime, clients: WorkspaceClients | None, out: TextIO) -> int:
     """`tally jobs run NAME`."""
     now = args.now or datetime.now(UTC)
     if args.name == "homes":
-        if client is None:
-            raise SystemExit("tally: `jobs run homes` needs SLACK_BOT_TOKEN")
-        print(f"homes: refreshed {refresh_homes(runtime, client, now)} Home tabs", file=out)
+        if clients is None:
+            raise SystemExit("tally: `jobs run homes` needs SLACK_BOT_TOKEN (or OAuth settings)")
+        print(f"homes: refreshed {refresh_homes(runtime, clients, now)} Home tabs", file=out)
         return 0
-    if client is None and not args.plan_only:
-        raise SystemExit("tally: sending needs SLACK_BOT_TOKEN (or use --plan-only)")
+    if clients is None and not args.plan_only:
+        raise SystemExit("tally: sending needs SLACK_BOT_TOKEN or OAuth settings (or use --plan-only)")
     report = jobs.run(args.name, runtime.sessions, None, now)
     if args.name != "dispatch":
         print(f"{args.name}: planned {report.planned.planned}, already planned {report.planned.already}", file=out)
-    if args.plan_only or client is None:
+    if args.plan_only or clients is None:
         return 0
     clock: Callable[[], datetime] = (lambda: now) if args.now else (lambda: datetime.now(UTC))
     dispatcher = Dispatcher(
-        runtime.sessions, SlackNotifier(client), clock=clock, owner=owner_name(), lease=timedelta(seconds=args.lease)
+        runtime.sessions, SlackNotifier(clients), clock=clock, owner=owner_name(), lease=timedelta(seconds=args.lease)
     )
     sent = dispatcher.run(wait=timedelta(seconds=args.wait))
     print(
@@ -90,9 +90,9 @@ def run_job(args: argparse.Namespace, runtime: Runtime, client: WebClient | None
     return 0
 
 
-def list_jobs(runtime: Runtime, client: WebClient, out: TextIO) -> int:
+def list_jobs(runtime: Runtime, clients: WorkspaceClients, out: TextIO) -> int:
     """`tally jobs list`."""
-    table = job_table(runtime, SlackNotifier(client), client)
+    table = job_table(runtime, SlackNotifier(clients), clients)
     for job_id, when in next_runs(table, datetime.now(UTC)).items():
         print(f"{job_id:<10} {table[job_id][0]}  next {when:%Y-%m-%d %H:%M:%S %Z}", file=out)
     return 0
@@ -118,10 +118,10 @@ def retry_failed(sessions: sessionmaker[Session], out: TextIO) -> int:
     return 0
 
 
-def run_scheduler(runtime: Runtime, client: WebClient, dispatch_every: int, out: TextIO) -> int:
+def run_scheduler(runtime: Runtime, clients: WorkspaceClients, dispatch_every: int, out: TextIO) -> int:
     """`tally scheduler`: run every job on its schedule until SIGTERM or SIGINT."""
     schedule = Schedule(dispatch_seconds=f"*/{max(1, dispatch_every)}")
-    scheduler = build_scheduler(runtime, SlackNotifier(client), client, schedule)
+    scheduler = build_scheduler(runtime, SlackNotifier(clients), clients, schedule)
     stopped = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -134,8 +134,3 @@ def run_scheduler(runtime: Runtime, client: WebClient, dispatch_every: int, out:
     stopped.wait()
     scheduler.shutdown(wait=True)
     return 0
-
-
-def slack_client(token: str | None, base_url: str) -> WebClient | None:
-    """The notifier's client, or None without a token."""
-    return notifier_client(token, base_url) if token else None

@@ -29,6 +29,10 @@ class Settings:
         database_url: DATABASE_URL, a SQLAlchemy URL.
         workspace_defaults: TALLY_TIMEZONE, TALLY_WEEK_START and TALLY_BACKDATE_DAYS for new workspaces.
         log_level: TALLY_LOG_LEVEL (default INFO; WARNING for the playground).
+        client_id: SLACK_CLIENT_ID; with client_secret, Tally installs into many workspaces through OAuth.
+        client_secret: SLACK_CLIENT_SECRET.
+        secret_key: TALLY_SECRET_KEY, the Fernet key(s) that encrypt stored tokens (required with OAuth).
+        redirect_uri: SLACK_REDIRECT_URI, the OAuth redirect URL if the app lists more than one.
     """
 
     bot_token: str | None = None
@@ -38,6 +42,10 @@ class Settings:
     database_url: str = DATABASE_DEFAULT
     workspace_defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
     log_level: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    secret_key: str | None = None
+    redirect_uri: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -59,7 +67,16 @@ class Settings:
             database_url=env.get("DATABASE_URL") or DATABASE_DEFAULT,
             workspace_defaults=defaults,
             log_level=(env.get("TALLY_LOG_LEVEL") or "").upper() or None,
+            client_id=env.get("SLACK_CLIENT_ID") or None,
+            client_secret=env.get("SLACK_CLIENT_SECRET") or None,
+            secret_key=env.get("TALLY_SECRET_KEY") or None,
+            redirect_uri=env.get("SLACK_REDIRECT_URI") or None,
         )
+
+    @property
+    def oauth(self) -> bool:
+        """True when Tally installs into workspaces through OAuth (client id and secret set) instead of one token."""
+        return bool(self.client_id or self.client_secret)
 
     def require(self, *names: str) -> None:
         """Raise ConfigError naming every one of `names` (environment variable names) that is unset."""
@@ -67,6 +84,9 @@ class Settings:
             "SLACK_BOT_TOKEN": self.bot_token,
             "SLACK_APP_TOKEN": self.app_token,
             "SLACK_SIGNING_SECRET": self.signing_secret,
+            "SLACK_CLIENT_ID": self.client_id,
+            "SLACK_CLIENT_SECRET": self.client_secret,
+            "TALLY_SECRET_KEY": self.secret_key,
         }
         missing = [name for name in names if not attributes[name]]
         if missing:

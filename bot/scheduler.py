@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from slack_sdk import WebClient
 
+from bot.slack.clients import WorkspaceClients
 from bot.slack.home_refresh import refresh_homes
 from bot.slack.runtime import Runtime
 from metrics import jobs
@@ -43,7 +43,7 @@ def owner_name() -> str:
 
 
 def job_table(
-    runtime: Runtime, notifier: Notifier, client: WebClient, schedule: Schedule = Schedule()
+    runtime: Runtime, notifier: Notifier, clients: WorkspaceClients, schedule: Schedule = Schedule()
 ) -> dict[str, tuple[CronTrigger, Callable[[], object]]]:
     """Each job's id → (trigger, what it runs)."""
 
@@ -58,19 +58,19 @@ def job_table(
         "dispatch": (CronTrigger(second=schedule.dispatch_seconds, timezone=UTC), dispatcher.run),
         "homes": (
             CronTrigger(minute=schedule.homes_minute, timezone=UTC),
-            lambda: refresh_homes(runtime, client, runtime.clock()),
+            lambda: refresh_homes(runtime, clients, runtime.clock()),
         ),
     }
 
 
 def build_scheduler(
-    runtime: Runtime, notifier: Notifier, client: WebClient, schedule: Schedule = Schedule()
+    runtime: Runtime, notifier: Notifier, clients: WorkspaceClients, schedule: Schedule = Schedule()
 ) -> BackgroundScheduler:
     """A background scheduler holding every job (not started)."""
     scheduler = BackgroundScheduler(
         timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
     )
-    for job_id, (trigger, work) in job_table(runtime, notifier, client, schedule).items():
+    for job_id, (trigger, work) in job_table(runtime, notifier, clients, schedule).items():
         scheduler.add_job(_logged(job_id, work), trigger, id=job_id, name=job_id, replace_existing=True)
     return scheduler
 

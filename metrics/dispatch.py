@@ -180,7 +180,11 @@ class Dispatcher:
         reason = _pointless(item, self.clock())
         if reason:
             return Outcome(item.id, Status.SKIPPED, item.attempts, error=reason)
-        recipient = Recipient("channel", item.channel_id) if item.channel_id else Recipient("user", item.user_id or "")
+        recipient = (
+            Recipient("channel", item.channel_id, item.workspace_external_id)
+            if item.channel_id
+            else Recipient("user", item.user_id or "", item.workspace_external_id)
+        )
         try:
             sent = self._look_then_send(item, recipient, gate)
         except DeliveryFailed as failure:

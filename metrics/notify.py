@@ -98,10 +98,14 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """Where a message goes: a person (`user`, their chat user id) or a channel (`channel`, its id)."""
+    """Where a message goes: a person (`user`, their chat user id) or a channel (`channel`, its id).
+
+    `workspace` is the platform's id of the workspace (Slack's team id), whose credentials send it.
+    """
 
     kind: str
     address: str
+    workspace: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,7 @@ class Claimed:
 
     id: int
     workspace_id: int
+    workspace_external_id: str  # the platform's id for the workspace: whose credentials send the message
     kind: str
     payload: dict[str, Any]
     channel_id: str | None
@@ -142,7 +143,7 @@ def claim(session: Session, *, owner: str, now: datetime, lease: timedelta, limi
         and_(Delivery.status == Status.SENDING.value, Delivery.lease_until < now),
     )
     query = (
-        select(Delivery, Workspace.uninstalled_at, Rep.active, ChatIdentity.external_user_id)
+        select(Delivery, Workspace.external_id, Workspace.uninstalled_at, Rep.active, ChatIdentity.external_user_id)
         .join(Workspace, Workspace.id == Delivery.workspace_id)
         .outerjoin(Rep, Rep.id == Delivery.rep_id)
         .outerjoin(
@@ -174,6 +175,7 @@ def claim(session: Session, *, owner: str, now: datetime, lease: timedelta, limi
         Claimed(
             id=delivery.id,
             workspace_id=delivery.workspace_id,
+            workspace_external_id=external_id,
             kind=delivery.kind,
             payload=delivery.payload,
             channel_id=delivery.channel_id,
@@ -184,7 +186,7 @@ def claim(session: Session, *, owner: str, now: datetime, lease: timedelta, limi
             workspace_gone=uninstalled_at is not None,
             rep_gone=delivery.rep_id is not None and not active,
         )
-        for delivery, uninstalled_at, active, user_id in rows
+        for delivery, external_id, uninstalled_at, active, user_id in rows
     ]
 
 

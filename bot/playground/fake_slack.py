@@ -20,6 +20,7 @@ from typing import Any
 from bot.playground.fake_slack_calls import Call, Chaos, Fault
 from bot.playground.fake_slack_http import RESPOND_PREFIX, Server
 from bot.playground.fake_slack_methods import METHODS
+from bot.playground.fake_slack_oauth import Installs
 
 __all__ = ["Call", "FakeSlack"]
 
@@ -30,8 +31,9 @@ class FakeSlack:
 
     Attributes:
         team_id: the workspace id every answer carries.
-        bot_token: the only token accepted; any other gets `invalid_auth`, as from Slack.
+        bot_token: the single-workspace token, for `team_id`; other tokens must come from `installs`.
         users: user id → users.info `user` object.
+        installs: OAuth installs into other workspaces, and their tokens (fake_slack_oauth.py).
     """
 
     team_id: str = "T0PLAYGRND"
@@ -42,6 +44,7 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id → the bytes uploaded
     latency: dict[str, float] = field(default_factory=dict)  # method → seconds every call of it takes
     clock: Callable[[], float] = time.time  # Slack's clock, for message timestamps (a simulation sets its own)
+    installs: Installs = field(default_factory=Installs)
     _chaos: Chaos | None = field(default=None, init=False, repr=False)
     _calls: list[Call] = field(default_factory=list, init=False, repr=False)
     _faults: dict[str, list[Fault]] = field(default_factory=dict, init=False, repr=False)
@@ -179,10 +182,17 @@ class FakeSlack:
         return ", ".join(call.method for call in self._calls[-20:]) or "none"
 
     def _answer(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
-        if token != self.bot_token:
-            return {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+        if method == "oauth.v2.access":
+            return self.installs.exchange(params, token, time.time())
+        if token == self.bot_token:
+            team = self.team_id
+        else:
+            grant, error = self.installs.check(token, time.time())
+            if grant is None:
+                return {"ok": False, "error": error}
+            team = grant.team_id
         handler = METHODS.get(method)
-        return handler(self, params) if handler else {"ok": True}
+        return handler(self, {**params, "_team_id": team}) if handler else {"ok": True}
 
     def next_ts(self) -> str:
         """A message timestamp, increasing, as Slack's are."""

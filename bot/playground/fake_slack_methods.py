@@ -13,13 +13,13 @@ if TYPE_CHECKING:
 BOT_USER_ID = "U0TALLYBOT"
 
 
-def _auth_test(fake: FakeSlack, _params: dict[str, Any]) -> dict[str, Any]:
+def _auth_test(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     return {
         "ok": True,
         "url": "https://playground.slack.invalid/",
         "team": "Playground",
         "user": "tally",
-        "team_id": fake.team_id,
+        "team_id": params["_team_id"],
         "user_id": BOT_USER_ID,
         "bot_id": "B0TALLY",
         "is_enterprise_install": False,
@@ -28,7 +28,9 @@ def _auth_test(fake: FakeSlack, _params: dict[str, Any]) -> dict[str, Any]:
 
 def _users_info(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     user = fake.users.get(str(params.get("user", "")))
-    return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+    if user is None or user.get("team_id") != params["_team_id"]:  # another workspace's people are not visible
+        return {"ok": False, "error": "user_not_found"}
+    return {"ok": True, "user": user}
 
 
 def _post_message(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +51,7 @@ def _post_message(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
         "text": params.get("text", ""),
         "blocks": _decoded(params.get("blocks")),
         "metadata": _decoded(params.get("metadata")),
+        "team": params["_team_id"],  # whose token posted it
     }
     fake.store_message(channel, message)
     return {"ok": True, "channel": channel, "ts": ts, "message": {"text": message["text"], "ts": ts}}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 
 from slack_bolt import App, BoltContext
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
@@ -23,6 +24,7 @@ def build_app(
     slack_api_url: str,
     process_before_response: bool = False,
     listener_executor: Executor | None = None,
+    oauth: OAuthSettings | None = None,
 ) -> App:
     """Build Tally's Bolt app.
 
@@ -35,9 +37,11 @@ def build_app(
             this so every reply has arrived when a request returns); the default acks first, as Slack wants.
         listener_executor: runs listeners after their ack (default: Bolt's pool of 5 threads); tests pass
             their own so they can wait for every listener to finish.
+        oauth: installs into many workspaces (bot/slack/oauth.py); each request then runs with its workspace's
+            token from the installation store, and `bot_token` is not used.
     """
     client = WebClient(
-        token=bot_token,
+        token=None if oauth else bot_token,
         base_url=slack_api_url,
         retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)],
     )
@@ -45,7 +49,8 @@ def build_app(
         client=client,
         signing_secret=signing_secret or "",
         process_before_response=process_before_response,
-        token_verification_enabled=bool(bot_token),
+        token_verification_enabled=bool(bot_token) and oauth is None,
+        oauth_settings=oauth,
         logger=logging.getLogger("bot.slack.bolt"),
         listener_executor=listener_executor,
     )

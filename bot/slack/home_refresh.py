@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time
 
-from slack_sdk import WebClient
-
+from bot.slack.clients import NotInstalled, WorkspaceClients
 from bot.slack.home import publish_home
 from bot.slack.runtime import Runtime
 from metrics.calendar import is_working_day
@@ -18,7 +17,7 @@ logger = logging.getLogger(__name__)
 WORKDAY_START = time(7, 0)
 
 
-def refresh_homes(runtime: Runtime, client: WebClient, now: datetime) -> int:
+def refresh_homes(runtime: Runtime, clients: WorkspaceClients, now: datetime) -> int:
     """Republish the Home tab of everyone in their working hours on a working day. Returns how many."""
     with runtime.sessions.begin() as session:
         people = [p for p in everyone(session, now) if _at_work(p, now) and p.user_id]
@@ -31,6 +30,10 @@ def refresh_homes(runtime: Runtime, client: WebClient, now: datetime) -> int:
                 workspace_external_id=person.workspace.external_id,
                 user_external_id=person.user_id or "",
             )
+        try:
+            client = clients.for_team(person.workspace.external_id)
+        except NotInstalled:
+            continue
         if rep is not None:
             publish_home(client, runtime, rep, person.user_id or "", now)
             count += 1

@@ -1,7 +1,8 @@
 """SlackNotifier: the outbox's messages as Slack messages, each tagged with its delivery id in message metadata.
 
-It owns its WebClient with no automatic retries: slack_sdk's default handler retries a dropped connection once,
-which could post a message twice. Retrying is the dispatcher's job, and it looks before it resends.
+Its clients have no automatic retries (bot/slack/clients.py, `notifier_client`): slack_sdk's default handler
+retries a dropped connection once, which could post a message twice. Retrying is the dispatcher's job, and it
+looks before it resends.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.charts import render_png
 from bot.slack.blocks.notice import build_notice
+from bot.slack.clients import NotInstalled, OneToken, WorkspaceClients, notifier_client
 from metrics.notify import DeliveryFailed, Message, Recipient, Sent
 
 logger = logging.getLogger(__name__)
@@ -36,43 +38,44 @@ WORKSPACE_GONE = {"invalid_auth", "not_authed", "account_inactive", "token_revok
 HISTORY_PAGES = 5
 
 
-def notifier_client(token: str, base_url: str, timeout: int = 15) -> WebClient:
-    """A WebClient for the notifier: the bot token, Tally's API URL, a timeout, and no retry handlers."""
-    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
+__all__ = ["SlackNotifier", "notifier_client"]
 
 
 class SlackNotifier:
     """Sends neutral messages to Slack users (their DM with the app) and channels."""
 
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
+    def __init__(self, clients: WorkspaceClients | WebClient) -> None:
+        """Send with `clients` (each workspace's token), or with one client for every workspace."""
+        self.clients = OneToken(clients) if isinstance(clients, WebClient) else clients
 
     def send(self, recipient: Recipient, message: Message, delivery_id: int) -> Sent:
         """chat.postMessage with the delivery id in metadata; then any charts, uploaded into the same conversation.
 
         A user id as the channel posts into the app's DM with that person (no conversations.open needed).
         """
+        client = self._client(recipient)
         reply = build_notice(message)
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": delivery_id}}
         response = _call(
-            lambda: self.client.chat_postMessage(
+            lambda: client.chat_postMessage(
                 channel=recipient.address, text=reply["text"], blocks=reply["blocks"], metadata=metadata
             )
         )
         sent = Sent(conversation=str(response["channel"]), message_id=str(response["ts"]))
         for chart in message.charts:
-            self._upload_chart(sent.conversation, chart.title, render_png(chart))
+            self._upload_chart(client, sent.conversation, chart.title, render_png(chart))
         return sent
 
     def find_sent(self, recipient: Recipient, delivery_id: int, since: float) -> Sent | None:
         """Look through the conversation since `since` for the message carrying `delivery_id`."""
+        client = self._client(recipient)
         conversation = recipient.address
         if recipient.kind == "user":
-            opened = _call(lambda: self.client.conversations_open(users=recipient.address))
+            opened = _call(lambda: client.conversations_open(users=recipient.address))
             conversation = str(opened["channel"]["id"])
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
-            page = _call(lambda after=cursor: self._history(conversation, since, after))
+            page = _call(lambda after=cursor: _history(client, conversation, since, after))
             for posted in page.get("messages") or []:
                 if _delivery_id(posted) == delivery_id:
                     return Sent(conversation, str(posted["ts"]))
@@ -81,20 +84,28 @@ class SlackNotifier:
                 return None
         return None
 
-    def _history(self, conversation: str, since: float, cursor: str | None) -> Any:
-        return self.client.conversations_history(
-            channel=conversation, oldest=f"{since:.6f}", include_all_metadata=True, limit=200, cursor=cursor
-        )
+    def _client(self, recipient: Recipient) -> WebClient:
+        try:
+            return self.clients.for_team(recipient.workspace)
+        except NotInstalled as error:
+            raise DeliveryFailed("not_installed", gone=True, workspace_gone=True) from error
 
-    def _upload_chart(self, conversation: str, title: str, png: bytes) -> None:
+    @staticmethod
+    def _upload_chart(client: WebClient, conversation: str, title: str, png: bytes) -> None:
         # The message is already posted and recorded by its id; a chart that fails is logged, not retried, so a
         # retry can never post the message twice for the sake of its picture.
         try:
-            self.client.files_upload_v2(
+            client.files_upload_v2(
                 channel=conversation, content=png, filename="tally-chart.png", title=title, alt_txt=title
             )
         except (SlackApiError, SlackRequestError, OSError) as error:
             logger.warning("chart upload to %s failed: %s", conversation, error)
+
+
+def _history(client: WebClient, conversation: str, since: float, cursor: str | None) -> Any:
+    return client.conversations_history(
+        channel=conversation, oldest=f"{since:.6f}", include_all_metadata=True, limit=200, cursor=cursor
+    )
 
 
 def _delivery_id(posted: dict[str, Any]) -> int | None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy.orm import Session, sessionmaker
 
 from metrics.records import Platform, WorkspaceDefaults
@@ -31,9 +32,11 @@ class Runtime:
         defaults: settings for a workspace seen for the first time.
         clock: returns the current instant; tests and the playground may pass their own.
         source: what ledger rows written through this app are marked as coming from.
+        installations: the OAuth installation store (None with a single bot token); an uninstall empties it.
     """
 
     sessions: sessionmaker[Session]
     defaults: WorkspaceDefaults
     clock: Clock = system_clock
     source: Platform = Platform.SLACK
+    installations: InstallationStore | None = None

@@ -2,6 +2,7 @@
 
 from metrics.models.base import NAMING_CONVENTION, Base
 from metrics.models.deals import Account, Deal, DealChange, Subscription
+from metrics.models.installations import slack_bots, slack_installations, slack_oauth_states
 from metrics.models.ledger import Entry, MetricDef, Target
 from metrics.models.outbox import Delivery
 from metrics.models.people import AuditLog, ChatIdentity, Pto, Rep, Team, Workspace
@@ -23,4 +24,7 @@ __all__ = [
     "Target",
     "Team",
     "Workspace",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
 ]

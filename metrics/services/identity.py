@@ -41,6 +41,23 @@ def mark_uninstalled(session: Session, *, platform: Platform, workspace_external
     return True
 
 
+def mark_installed(
+    session: Session,
+    *,
+    platform: Platform,
+    workspace_external_id: str,
+    name: str,
+    defaults: WorkspaceDefaults,
+    now: datetime,
+) -> None:
+    """Record an install (or a reinstall after an uninstall): the workspace exists, has its name, and is sent to."""
+    workspace = queries.workspace_by_external_id(session, platform, workspace_external_id)
+    if workspace is None:
+        workspace = new_workspace(session, platform, workspace_external_id, defaults, now)
+    workspace.name = name[:200] or workspace.name
+    workspace.uninstalled_at = None
+
+
 def register_rep(
     session: Session,
     *,
