@@ -74,3 +74,33 @@ def test_manifest_runs_in_socket_mode_with_what_the_app_uses() -> None:
         "groups:history",
         "files:write",
     }
+
+
+HTTP_MANIFEST = MANIFEST.with_name("manifest-http.yml")
+
+
+def http_manifest() -> dict[str, Any]:
+    loaded = yaml.safe_load(HTTP_MANIFEST.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_the_http_manifest_passes_slacks_schema() -> None:
+    assert [error.message for error in official_validator().iter_errors(http_manifest())] == []
+
+
+def test_the_http_manifest_is_the_socket_mode_one_plus_urls() -> None:
+    """Every command, scope and event the same; only the request URLs, redirect URL and three settings differ."""
+    http = http_manifest()
+    events = "https://tally.example.com/slack/events"
+    assert {command.pop("url") for command in http["features"]["slash_commands"]} == {events}
+    assert http["oauth_config"].pop("redirect_urls") == ["https://tally.example.com/slack/oauth_redirect"]
+    assert http["settings"]["event_subscriptions"].pop("request_url") == events
+    assert http["settings"]["interactivity"].pop("request_url") == events
+    assert (http["settings"].pop("socket_mode_enabled"), http["settings"].pop("token_rotation_enabled")) == (
+        False,
+        True,
+    )
+    socket = manifest()
+    del socket["settings"]["socket_mode_enabled"], socket["settings"]["token_rotation_enabled"]
+    assert http == socket
