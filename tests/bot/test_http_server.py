@@ -1,4 +1,5 @@
-"""`tally run --http` under gunicorn: 20 concurrent clients, and a SIGTERM in the middle of their load.
+"""`tally run --http` under gunicorn: 20 concurrent clients, a SIGTERM in the middle of their load, and an ack
+that does not wait for a locked database.
 
 A log is acknowledged when its request got HTTP 200. Bolt acks before the listener writes, so the guarantee
 under test is that a graceful stop finishes every acknowledged request's work: each one is in the database
@@ -20,12 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.playground import slack_requests as requests
 from bot.playground.fake_slack import FakeSlack
 from metrics import db
 from metrics.models import Entry
+from tests.harness import SlackHarness
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "gunicorn-secret"
@@ -147,3 +150,26 @@ def test_sigterm_under_load_loses_no_acknowledged_log(
     missing = set(load.acked) - set(stored)
     assert not missing, f"{len(missing)} acknowledged logs lost of {len(load.acked)}"
     assert set(stored.values()) == {1} and len(stored) >= len(load.acked)
+
+
+def test_requests_are_acknowledged_while_the_database_is_locked(
+    slack: SlackHarness, engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    """Ack first: a /log is answered 200 while another transaction holds the database, and written once it lets go."""
+    slack.add_user("UALICE", "Alice", "UTC")
+    assert "Logged" in slack.command("/log", "1 dial").text  # Alice and her workspace exist
+    with engine.connect() as blocker:
+        blocker.begin()  # SQLite: BEGIN IMMEDIATE (metrics/db.py), which every Tally transaction must wait for
+        if engine.dialect.name == "postgresql":
+            blocker.exec_driver_sql("LOCK TABLE rep, entry IN ACCESS EXCLUSIVE MODE")  # readers wait too
+        response_url = slack.fake.new_response_url()
+        body = requests.slash_command(
+            "/log", "4 dials", user_id="UALICE", team_id=slack.team_id, response_url=response_url
+        )
+        assert slack.poster.post(body, requests.FORM).status == 200  # answered while the lock is held
+        assert not [call for call in slack.fake.calls() if call.path.endswith(response_url.rsplit("/", 1)[1])]
+        blocker.rollback()
+    path = response_url.removeprefix(slack.fake.root_url)
+    slack.fake.wait_for(lambda calls: any(call.path == path for call in calls), timeout=30)
+    with sessions() as session:
+        assert session.scalar(select(func.sum(Entry.quantity))) == 5
