@@ -73,11 +73,6 @@ class InstalledClients:
             self._cache[team_id] = (client, fresh_until)
             return client
 
-    def forget(self, team_id: str) -> None:
-        """Drop the cached client (after an uninstall or a revoked token)."""
-        with self._lock:
-            self._cache.pop(team_id, None)
-
     def _load(self, team_id: str) -> tuple[WebClient, float]:
         bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
         if bot is None or not bot.bot_token:
