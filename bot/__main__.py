@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+from wsgiref.types import WSGIApplication
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -23,6 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import cli_data, cli_jobs
 from bot.config import ConfigError, Settings
+from bot.logs import configure_logging
+from bot.ops.routes import ops_routes
 from bot.scheduler import build_scheduler
 from bot.slack.notifier import SlackNotifier
 from bot.slack.runtime import Runtime
@@ -38,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         # The playground's transcript is its output, so it only shows warnings unless asked for more.
         level = settings.log_level or ("WARNING" if args.command == "playground" else "INFO")
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(level, settings.log_format)
         return int(args.handler(args, settings))
     except ConfigError as error:
         print(f"tally: configuration problem: {error}", file=sys.stderr)
@@ -103,7 +106,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         assert client is not None  # required above
         build_scheduler(runtime, SlackNotifier(client), client).start()
     if args.http:
-        return _serve_http(app, args.host, args.port)
+        return _serve_http(
+            app,
+            args.host,
+            args.port,
+            ops_routes(runtime.sessions, runtime.clock, multiprocess_dir=settings.prometheus_multiproc_dir),
+        )
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     logger.info("connecting to Slack in Socket Mode")
@@ -111,10 +119,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _serve_http(app: App, host: str, port: int) -> int:
+def _serve_http(app: App, host: str, port: int, routes: dict[str, WSGIApplication]) -> int:
     from bot.slack.server import EVENTS_PATH, make_http_server
 
-    server = make_http_server(app, host, port)
+    server = make_http_server(app, host, port, routes)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("signal %s: finishing in-flight requests and stopping", signum)

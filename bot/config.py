@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.logs import LOG_FORMATS
 from metrics.periods import WEEKDAY_NAMES, is_valid_zone
 from metrics.records import WorkspaceDefaults
 
@@ -29,6 +30,8 @@ class Settings:
         database_url: DATABASE_URL, a SQLAlchemy URL.
         workspace_defaults: TALLY_TIMEZONE, TALLY_WEEK_START and TALLY_BACKDATE_DAYS for new workspaces.
         log_level: TALLY_LOG_LEVEL (default INFO; WARNING for the playground).
+        log_format: TALLY_LOG_FORMAT, "text" (default) or "json" (one object per line).
+        prometheus_multiproc_dir: PROMETHEUS_MULTIPROC_DIR, set when several worker processes serve /metrics.
     """
 
     bot_token: str | None = None
@@ -38,6 +41,8 @@ class Settings:
     database_url: str = DATABASE_DEFAULT
     workspace_defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
     log_level: str | None = None
+    log_format: str = "text"
+    prometheus_multiproc_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -48,6 +53,7 @@ class Settings:
             week_start=_week_start(env.get("TALLY_WEEK_START", "monday"), problems),
             backdate_days=_backdate(env.get("TALLY_BACKDATE_DAYS", "7"), problems),
         )
+        log_format = _log_format(env.get("TALLY_LOG_FORMAT") or "text", problems)
         if problems:
             raise ConfigError("; ".join(problems))
         return cls(
@@ -59,6 +65,8 @@ class Settings:
             database_url=env.get("DATABASE_URL") or DATABASE_DEFAULT,
             workspace_defaults=defaults,
             log_level=(env.get("TALLY_LOG_LEVEL") or "").upper() or None,
+            log_format=log_format,
+            prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         )
 
     def require(self, *names: str) -> None:
@@ -94,3 +102,11 @@ def _backdate(value: str, problems: list[str]) -> int:
         return int(value)
     problems.append(f"TALLY_BACKDATE_DAYS={value!r} must be a whole number of days from 0 to 366")
     return 7
+
+
+def _log_format(value: str, problems: list[str]) -> str:
+    name = value.strip().lower()
+    if name in LOG_FORMATS:
+        return name
+    problems.append(f"TALLY_LOG_FORMAT={value!r} must be 'text' or 'json'")
+    return "text"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
+from bot.ops.context import ContextExecutor
 from bot.slack.errors import handle_error
 from bot.slack.listeners import register_listeners
+from bot.slack.observe import observe_requests
 from bot.slack.runtime import Runtime
 
 
@@ -47,8 +49,10 @@ def build_app(
         process_before_response=process_before_response,
         token_verification_enabled=bool(bot_token),
         logger=logging.getLogger("bot.slack.bolt"),
-        listener_executor=listener_executor,
+        # Listeners run on this executor after the ack; it hands them the request's context (log fields).
+        listener_executor=ContextExecutor(listener_executor or ThreadPoolExecutor(max_workers=5)),
     )
+    app.use(observe_requests)
     app.use(_provide(runtime))
     app.error(handle_error)
     register_listeners(app)

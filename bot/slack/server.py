@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.types import WSGIApplication
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.ops.routes import dispatch
 
 logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -29,11 +33,11 @@ class _LoggingHandler(WSGIRequestHandler):
         logger.debug("%s %s", self.address_string(), format % args)
 
 
-def make_http_server(app: App, host: str, port: int) -> WSGIServer:
-    """A server for `app` on host:port (port 0 picks a free one; read it from `server.server_port`)."""
-    return make_server(
-        host, port, SlackRequestHandler(app, path=EVENTS_PATH), _ThreadingWSGIServer, handler_class=_LoggingHandler
-    )
+def make_http_server(app: App, host: str, port: int, routes: Mapping[str, WSGIApplication] | None = None) -> WSGIServer:
+    """A server for `app` on host:port (port 0 picks a free one; read it from `server.server_port`), and for
+    `routes` (path → WSGI app, such as /healthz and /metrics) beside it."""
+    handler = dispatch(routes or {}, SlackRequestHandler(app, path=EVENTS_PATH))
+    return make_server(host, port, handler, _ThreadingWSGIServer, handler_class=_LoggingHandler)
 
 
 def serve_in_background(server: WSGIServer) -> threading.Thread:

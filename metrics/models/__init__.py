@@ -3,6 +3,7 @@
 from metrics.models.base import NAMING_CONVENTION, Base
 from metrics.models.deals import Account, Deal, DealChange, Subscription
 from metrics.models.ledger import Entry, MetricDef, Target
+from metrics.models.ops import JobStat, SchedulerBeat
 from metrics.models.outbox import Delivery
 from metrics.models.people import AuditLog, ChatIdentity, Pto, Rep, Team, Workspace
 
@@ -16,9 +17,11 @@ __all__ = [
     "DealChange",
     "Delivery",
     "Entry",
+    "JobStat",
     "MetricDef",
     "Pto",
     "Rep",
+    "SchedulerBeat",
     "Subscription",
     "Target",
     "Team",
