@@ -70,6 +70,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": scrub(record.getMessage(), request),
             "pid": os.getpid(),
+            "thread": record.threadName,
         }
         if request is not None:
             line["request_id"] = request.request_id

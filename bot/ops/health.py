@@ -78,7 +78,8 @@ class DatabaseProbe:
     def _query(self, future: Future[ops.SchedulerHealth], now: datetime) -> None:
         try:
             with self._sessions.begin() as session:
-                ops.limit_statement_time(session, self._policy.timeout)
+                # Longer than the probe waits, so the probe reports a timeout first; this only frees the connection.
+                ops.limit_statement_time(session, 2 * self._policy.timeout)
                 health = ops.scheduler_health(session, live_since=now - self._policy.late_after)
         except BaseException as error:  # handed to the waiting request, which reports it
             future.set_exception(error)
