@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,7 +36,7 @@ def base(slack: SlackHarness) -> str:
     return slack.url.removesuffix("/slack/events")
 
 
-def scheduler_for(slack: SlackHarness, fake_slack: FakeSlack):  # type: ignore[no-untyped-def]
+def scheduler_for(slack: SlackHarness, fake_slack: FakeSlack) -> BackgroundScheduler:
     client = notifier_client(fake_slack.bot_token, fake_slack.base_url)
     runtime = Runtime(sessions=slack.sessions, defaults=WorkspaceDefaults(), clock=slack.clock)
     return build_scheduler(runtime, SlackNotifier(client), client)
