@@ -42,9 +42,9 @@ def log_handler(log_format: str, stream: TextIO) -> logging.Handler:
 
 def scrub(text: str, request: RequestInfo | None) -> str:
     """`text` without Slack tokens and without what the user typed in `request`."""
-    typed = (request.typed or "").strip() if request else ""
-    if len(typed) >= TYPED_MIN_LENGTH:
-        text = text.replace(typed, TYPED_REDACTED)
+    for typed in request.typed if request else ():
+        if len(typed.strip()) >= TYPED_MIN_LENGTH:
+            text = text.replace(typed.strip(), TYPED_REDACTED)
     return _TOKEN.sub(lambda match: f"{match.group(1)}-[redacted]", text)
 
 

@@ -27,8 +27,8 @@ class RequestInfo:
         name: the slash command, action_id, callback_id or event type.
         workspace: the Slack team (or enterprise) id, when the request has one.
         started: `time.perf_counter()` when Tally's middleware first saw the request.
-        typed: what the user typed (a command's text, a message's text), kept only so that log lines can be
-            scrubbed of it.
+        typed: what the user typed (a command's text, a message's text, a form's text fields), kept only so
+            that log lines can be scrubbed of it.
     """
 
     request_id: str
@@ -36,7 +36,7 @@ class RequestInfo:
     name: str
     workspace: str | None
     started: float
-    typed: str | None = None
+    typed: tuple[str, ...] = ()
 
 
 _CURRENT: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("tally_request", default=None)

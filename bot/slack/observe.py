@@ -55,24 +55,39 @@ def listener_finished(outcome: str) -> None:
     logger.info("%s %s: %s in %.3f s", info.kind, info.name, outcome, seconds)
 
 
-def describe(body: Mapping[str, Any]) -> tuple[str, str, str | None]:
+def describe(body: Mapping[str, Any]) -> tuple[str, str, tuple[str, ...]]:
     """(kind, name, what the user typed) of a request body; the name is what listeners are registered by."""
     payload = dict(body)
     if payload_utils.is_slash_command(payload):
-        return "command", str(payload.get("command", "")), payload.get("text")
+        return "command", str(payload.get("command", "")), _texts(payload.get("text"))
     if payload_utils.is_event(payload):
         event = payload_utils.to_event(payload) or {}
-        return "event", str(event.get("type", "")), event.get("text")
+        return "event", str(event.get("type", "")), _texts(event.get("text"))
     if payload_utils.is_action(payload):
         action = payload_utils.to_action(payload) or {}
-        return "action", _NUMBERED.sub("", str(action.get("action_id") or action.get("callback_id") or "")), None
+        return "action", _NUMBERED.sub("", str(action.get("action_id") or action.get("callback_id") or "")), ()
     if payload_utils.is_view(payload):
-        return "view", str((payload_utils.to_view(payload) or {}).get("callback_id", "")), None
+        view = payload_utils.to_view(payload) or {}
+        return "view", str(view.get("callback_id", "")), _typed_in_form(view)
     if payload_utils.is_shortcut(payload):
-        return "shortcut", str(payload.get("callback_id", "")), None
+        return "shortcut", str(payload.get("callback_id", "")), ()
     if payload_utils.is_options(payload):
-        return "options", str(payload.get("action_id") or payload.get("callback_id") or ""), None
-    return "other", str(payload.get("type", "")), None
+        return (
+            "options",
+            str(payload.get("action_id") or payload.get("callback_id") or ""),
+            _texts(payload.get("value")),
+        )
+    return "other", str(payload.get("type", "")), ()
+
+
+def _texts(*values: object) -> tuple[str, ...]:
+    return tuple(value for value in values if isinstance(value, str) and value)
+
+
+def _typed_in_form(view: Mapping[str, Any]) -> tuple[str, ...]:
+    # A submitted form's state: block id → action id → {"type": ..., "value": what was typed in a text input}.
+    blocks = (view.get("state") or {}).get("values") or {}
+    return _texts(*(field.get("value") for block in blocks.values() for field in block.values()))
 
 
 def _request_id(headers: Mapping[str, Sequence[str]]) -> str:

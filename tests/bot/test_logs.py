@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, parse_qsl
 
 import pytest
 
@@ -20,6 +21,9 @@ from bot.__main__ import main
 from bot.config import ConfigError, Settings
 from bot.logs import log_handler
 from bot.ops.context import RequestInfo, begin_request
+from bot.playground import slack_requests as requests
+from bot.slack.blocks import ids
+from bot.slack.observe import describe
 from tests.harness import SlackHarness
 from tests.ops_client import wait_until
 
@@ -77,22 +81,23 @@ def test_lines_are_scrubbed_of_tokens_and_typed_text_in_both_formats() -> None:
         stream = io.StringIO()
         logger = logging.getLogger("tests.scrub")
         logger.addHandler(handler := log_handler(log_format, stream))
-        begin_request(RequestInfo("r1", "command", "/log", "T1", 0.0, typed=TYPED))
+        begin_request(RequestInfo("r1", "command", "/log", "T1", 0.0, typed=(TYPED, "#launch-week")))
         try:
             raise ValueError(f"could not read {TYPED!r} with xapp-1-A0B1-9f8e7d")
         except ValueError:
-            logger.exception("the user sent %s; client token %s", TYPED, TOKEN)
+            logger.exception("the user sent %s; client token %s; tags #launch-week", TYPED, TOKEN)
         logger.removeHandler(handler)
         return stream.getvalue()
 
     as_json = contextvars.copy_context().run(log_during_a_request, "json")
     line = json.loads(as_json)
-    assert line["message"] == "the user sent [typed text]; client token xoxb-[redacted]"
+    assert line["message"] == "the user sent [typed text]; client token xoxb-[redacted]; tags [typed text]"
     assert "ValueError: could not read '[typed text]' with xapp-[redacted]" in line["exception"]
     as_text = contextvars.copy_context().run(log_during_a_request, "text")
     assert "the user sent [typed text]; client token xoxb-[redacted]" in as_text
     for output in (as_json, as_text):
         assert TYPED not in output and TOKEN not in output and "xapp-1" not in output and "Merger" not in output
+        assert "launch-week" not in output
 
 
 def test_short_typed_text_is_left_alone() -> None:
@@ -100,7 +105,7 @@ def test_short_typed_text_is_left_alone() -> None:
         stream = io.StringIO()
         logger = logging.getLogger("tests.scrub.short")
         logger.addHandler(handler := log_handler("json", stream))
-        begin_request(RequestInfo("r2", "command", "/log", "T1", 0.0, typed="12"))
+        begin_request(RequestInfo("r2", "command", "/log", "T1", 0.0, typed=("12",)))
         logger.warning("retrying in 12 s")
         logger.removeHandler(handler)
         return str(json.loads(stream.getvalue())["message"])
@@ -132,3 +137,20 @@ def test_a_log_format_that_is_not_text_or_json_is_refused(
     monkeypatch.setenv("TALLY_LOG_FORMAT", "yaml")
     assert main(["db", "current"]) == 2
     assert "TALLY_LOG_FORMAT" in capsys.readouterr().err
+
+
+def test_what_was_typed_is_found_in_commands_and_forms_but_never_in_button_values() -> None:
+    def body(form: str) -> dict[str, Any]:
+        return dict(json.loads(parse_qs(form)["payload"][0]))
+
+    command = dict(
+        parse_qsl(requests.slash_command("/log", "won Acme 12k", user_id="U1", team_id="T1", response_url=""))
+    )
+    assert describe(command) == ("command", "/log", ("won Acme 12k",))
+    form = {ids.TAGS_BLOCK: {ids.TAGS_INPUT: {"type": "plain_text_input", "value": "#zebra-week"}}}
+    submitted = body(requests.view_submission(ids.LOG_FORM, form, user_id="U1", team_id="T1"))
+    assert describe(submitted) == ("view", ids.LOG_FORM, ("#zebra-week",))
+    pressed = body(
+        requests.block_action(f"{ids.QUICK_LOG}:2", "dials:10", user_id="U1", team_id="T1", response_url=None)
+    )
+    assert describe(pressed) == ("action", ids.QUICK_LOG, ())  # numbered buttons share one metric label
