@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import cli_data, cli_jobs, compose
 from bot.config import ConfigError, Settings
+from bot.logs import configure_logging
 from bot.scheduler import build_scheduler
 from bot.slack.notifier import SlackNotifier
 from metrics import db
@@ -34,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         # The playground's transcript is its output, so it only shows warnings unless asked for more.
         level = settings.log_level or ("WARNING" if args.command == "playground" else "INFO")
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(level, settings.log_format)
         return int(args.handler(args, settings))
     except ConfigError as error:
         print(f"tally: configuration problem: {error}", file=sys.stderr)
@@ -109,7 +111,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run_http(args: argparse.Namespace, settings: Settings) -> int:
     """Serve under gunicorn; the scheduler, unless --no-scheduler, runs as a child process beside it."""
+    metrics_dir = _prometheus_multiprocess_dir(settings)  # before prometheus_client is imported
     from bot import serve
+    from bot.ops.routes import ops_routes
     from bot.web import WSGIApp, build_wsgi_app
 
     engine = db.make_engine(settings.database_url)
@@ -120,17 +124,31 @@ def _run_http(args: argparse.Namespace, settings: Settings) -> int:
         runtime = compose.runtime(settings, migrate=False)
         executor = ThreadPoolExecutor(max_workers=args.threads, thread_name_prefix="tally-listener")
         serve.drain_on_exit(executor)
-        return build_wsgi_app(compose.bolt_app(runtime, settings, executor))
+        routes = ops_routes(runtime.sessions, runtime.clock, multiprocess_dir=metrics_dir)
+        return build_wsgi_app(compose.bolt_app(runtime, settings, executor), routes)
 
     scheduler = None if args.no_scheduler else _start_scheduler_process()
     try:
         options = serve.ServeOptions(args.host, args.port, args.workers, args.threads, args.graceful_timeout)
-        serve.serve(build_worker_app, options)
+        serve.serve(build_worker_app, options, hooks={"child_exit": serve.forget_worker_metrics})
     finally:
         if scheduler is not None:
             scheduler.terminate()
             scheduler.wait(timeout=30)
     return 0
+
+
+def _prometheus_multiprocess_dir(settings: Settings) -> str:
+    """PROMETHEUS_MULTIPROC_DIR, emptied of an earlier run's files, or a fresh directory if it is unset.
+
+    Each gunicorn worker keeps its counters in files there, so /metrics adds up every worker, whichever one
+    answers the scrape. prometheus_client reads the variable when it is imported: this runs first.
+    """
+    chosen = settings.prometheus_multiproc_dir or tempfile.mkdtemp(prefix="tally-prometheus-")
+    for stale in Path(chosen).glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = chosen
+    return chosen
 
 
 def _start_scheduler_process() -> subprocess.Popen[bytes]:

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.logs import LOG_FORMATS
 from metrics.periods import WEEKDAY_NAMES, is_valid_zone
 from metrics.records import WorkspaceDefaults
 
@@ -33,6 +34,8 @@ class Settings:
         client_secret: SLACK_CLIENT_SECRET.
         secret_key: TALLY_SECRET_KEY, the Fernet key(s) that encrypt stored tokens (required with OAuth).
         redirect_uri: SLACK_REDIRECT_URI, the OAuth redirect URL if the app lists more than one.
+        log_format: TALLY_LOG_FORMAT, "text" (default) or "json" (one object per line).
+        prometheus_multiproc_dir: PROMETHEUS_MULTIPROC_DIR, set when several worker processes serve /metrics.
     """
 
     bot_token: str | None = None
@@ -46,6 +49,8 @@ class Settings:
     client_secret: str | None = None
     secret_key: str | None = None
     redirect_uri: str | None = None
+    log_format: str = "text"
+    prometheus_multiproc_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -56,6 +61,7 @@ class Settings:
             week_start=_week_start(env.get("TALLY_WEEK_START", "monday"), problems),
             backdate_days=_backdate(env.get("TALLY_BACKDATE_DAYS", "7"), problems),
         )
+        log_format = _log_format(env.get("TALLY_LOG_FORMAT") or "text", problems)
         if problems:
             raise ConfigError("; ".join(problems))
         return cls(
@@ -71,6 +77,8 @@ class Settings:
             client_secret=env.get("SLACK_CLIENT_SECRET") or None,
             secret_key=env.get("TALLY_SECRET_KEY") or None,
             redirect_uri=env.get("SLACK_REDIRECT_URI") or None,
+            log_format=log_format,
+            prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         )
 
     @property
@@ -114,3 +122,11 @@ def _backdate(value: str, problems: list[str]) -> int:
         return int(value)
     problems.append(f"TALLY_BACKDATE_DAYS={value!r} must be a whole number of days from 0 to 366")
     return 7
+
+
+def _log_format(value: str, problems: list[str]) -> str:
+    name = value.strip().lower()
+    if name in LOG_FORMATS:
+        return name
+    problems.append(f"TALLY_LOG_FORMAT={value!r} must be 'text' or 'json'")
+    return "text"

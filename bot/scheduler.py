@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.ops.jobs import HEARTBEAT_SECONDS, heartbeat, recorded
 from bot.slack.clients import WorkspaceClients
 from bot.slack.home_refresh import refresh_homes
 from bot.slack.runtime import Runtime
@@ -70,8 +71,19 @@ def build_scheduler(
     scheduler = BackgroundScheduler(
         timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
     )
+    owner = owner_name()
     for job_id, (trigger, work) in job_table(runtime, notifier, clients, schedule).items():
-        scheduler.add_job(_logged(job_id, work), trigger, id=job_id, name=job_id, replace_existing=True)
+        job = recorded(job_id, work, runtime.sessions, runtime.clock, owner)
+        scheduler.add_job(job, trigger, id=job_id, name=job_id, replace_existing=True)
+    # The heartbeat runs at once on start, then every 30 s, beside the jobs (never behind a long one).
+    scheduler.add_job(
+        heartbeat(runtime.sessions, runtime.clock, owner),
+        CronTrigger(second=HEARTBEAT_SECONDS, timezone=UTC),
+        id="heartbeat",
+        name="heartbeat",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+    )
     return scheduler
 
 
@@ -83,14 +95,3 @@ def next_runs(table: dict[str, tuple[CronTrigger, Callable[[], object]]], now: d
         if fire is not None:
             found[job_id] = fire
     return found
-
-
-def _logged(job_id: str, work: Callable[[], object]) -> Callable[[], None]:
-    def run() -> None:
-        try:
-            result = work()
-            logger.debug("job %s: %s", job_id, result)
-        except Exception:  # one failed run is logged; the next run tries again
-            logger.exception("job %s failed", job_id)
-
-    return run

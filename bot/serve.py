@@ -83,6 +83,13 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
         return self._factory()
 
 
+def forget_worker_metrics(_server: Any, worker: Any) -> None:
+    """gunicorn's child_exit hook: a dead worker's live gauges leave /metrics (its counters stay counted)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 def _announce(server: Any) -> None:
     host, port = server.LISTENERS[0].sock.getsockname()[:2]
     print(f"Tally is listening on http://{host}:{port}{EVENTS_PATH}", flush=True)

@@ -1,4 +1,4 @@
-"""The one WSGI application Tally serves: Slack's request URLs plus operational routes such as /healthz.
+"""The one WSGI application Tally serves: Slack's request URLs plus operational routes (/healthz, /metrics).
 
 Both servers use it: gunicorn in production (`tally run --http`, bot/serve.py) and the standard library's
 threaded server in the playground and tests (bot/slack/server.py).
@@ -6,30 +6,22 @@ threaded server in the playground and tests (bot/slack/server.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from wsgiref.types import WSGIApplication
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.ops.routes import dispatch
+
 EVENTS_PATH = "/slack/events"
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+WSGIApp = WSGIApplication
 
 
-def build_wsgi_app(bolt_app: App, routes: Mapping[str, WSGIApp] | None = None) -> WSGIApp:
-    """Route `routes` by exact path, and everything else to Bolt.
+def build_wsgi_app(bolt_app: App, routes: Mapping[str, WSGIApplication] | None = None) -> WSGIApplication:
+    """Route `routes` by exact path, and everything else to Bolt, each request in a logging context of its own.
 
     Bolt's handler answers POST /slack/events and, when the app has an OAuth flow, GET /slack/install and
     GET /slack/oauth_redirect; any other path gets its 404.
     """
-    slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
-    extra = dict(routes or {})
-
-    def tally(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        route = extra.get(environ.get("PATH_INFO", ""))
-        if route is not None:
-            return route(environ, start_response)
-        return slack(environ, start_response)
-
-    return tally
+    return dispatch(routes or {}, SlackRequestHandler(bolt_app, path=EVENTS_PATH))

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ops.routes import ops_routes
 from bot.playground.fake_slack import FakeSlack
 from bot.slack.app import build_app
 from bot.slack.runtime import Runtime
@@ -127,7 +128,7 @@ def slack(sessions: sessionmaker[Session], clock: FakeClock, fake_slack: FakeSla
         slack_api_url=fake_slack.base_url,
         listener_executor=executor,
     )
-    server = make_http_server(app, "127.0.0.1", 0)
+    server = make_http_server(app, "127.0.0.1", 0, routes=ops_routes(sessions, clock))
     serve_in_background(server)
     harness = SlackHarness(
         fake=fake_slack,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
+from bot.ops.context import ContextExecutor
 from bot.slack.errors import handle_error
 from bot.slack.listeners import register_listeners
+from bot.slack.observe import observe_requests
 from bot.slack.runtime import Runtime
 
 
@@ -52,8 +54,10 @@ def build_app(
         token_verification_enabled=bool(bot_token) and oauth is None,
         oauth_settings=oauth,
         logger=logging.getLogger("bot.slack.bolt"),
-        listener_executor=listener_executor,
+        # Listeners run on this executor after the ack; it hands them the request's context (log fields).
+        listener_executor=ContextExecutor(listener_executor or ThreadPoolExecutor(max_workers=5)),
     )
+    app.use(observe_requests)
     app.use(_provide(runtime))
     app.error(handle_error)
     register_listeners(app)

@@ -16,6 +16,7 @@ from slack_bolt import BoltResponse
 from slack_bolt.context.respond import Respond
 
 from bot.slack.blocks.replies import build_error_message, build_failure_message
+from bot.slack.observe import ERROR, OK, REFUSED, listener_finished
 from metrics.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -31,15 +32,19 @@ def replies_on_failure(listener: Listener) -> Listener:
 
     @functools.wraps(listener)
     def guarded(**kwargs: Any) -> None:
+        outcome = OK
         try:
             listener(**kwargs)
         except Exception as error:
+            outcome = REFUSED if isinstance(error, DomainError) else ERROR
             ack = kwargs.get("ack")
             if ack is not None and getattr(ack, "response", None) is None:
                 ack()
             context = kwargs.get("context")
             respond = kwargs.get("respond") or getattr(context, "respond", None)
             report_error(error, respond, describe=getattr(listener, "__name__", "listener"))
+        finally:
+            listener_finished(outcome)
 
     return guarded
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.types import WSGIApplication
 
 from slack_bolt import App
 
-from bot.web import EVENTS_PATH, WSGIApp, build_wsgi_app
+from bot.web import EVENTS_PATH, build_wsgi_app
 
 __all__ = ["EVENTS_PATH", "make_http_server", "serve_in_background"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,9 +33,12 @@ class _LoggingHandler(WSGIRequestHandler):
         logger.debug("%s %s", self.address_string(), format % args)
 
 
-def make_http_server(app: App | WSGIApp, host: str, port: int) -> WSGIServer:
-    """A server for `app` (a Bolt app, or a WSGI app from build_wsgi_app) on host:port (0 picks a free port)."""
-    wsgi = build_wsgi_app(app) if isinstance(app, App) else app
+def make_http_server(
+    app: App | WSGIApplication, host: str, port: int, routes: Mapping[str, WSGIApplication] | None = None
+) -> WSGIServer:
+    """A server on host:port (0 picks a free port) for `app`: a Bolt app, served with `routes` beside it (path →
+    WSGI app, such as /healthz and /metrics), or a WSGI app from build_wsgi_app."""
+    wsgi = build_wsgi_app(app, routes) if isinstance(app, App) else app
     return make_server(host, port, wsgi, _ThreadingWSGIServer, handler_class=_LoggingHandler)
 
 

@@ -4,6 +4,7 @@ from metrics.models.base import NAMING_CONVENTION, Base
 from metrics.models.deals import Account, Deal, DealChange, Subscription
 from metrics.models.installations import slack_bots, slack_installations, slack_oauth_states
 from metrics.models.ledger import Entry, MetricDef, Target
+from metrics.models.ops import JobStat, SchedulerBeat
 from metrics.models.outbox import Delivery
 from metrics.models.people import AuditLog, ChatIdentity, Pto, Rep, Team, Workspace
 
@@ -17,9 +18,11 @@ __all__ = [
     "DealChange",
     "Delivery",
     "Entry",
+    "JobStat",
     "MetricDef",
     "Pto",
     "Rep",
+    "SchedulerBeat",
     "Subscription",
     "Target",
     "Team",

@@ -32,7 +32,7 @@ def test_every_job_is_registered_once_with_safe_options(sessions: sessionmaker[S
     scheduler.start(paused=True)  # jobs get their options when the scheduler takes them; paused, none runs
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert set(jobs) == {"nudges", "standings", "digests", "dispatch", "homes"}
+        assert set(jobs) == {"nudges", "standings", "digests", "dispatch", "homes", "heartbeat"}
         for job in jobs.values():
             assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 60)
             assert str(job.trigger.timezone) == "UTC"

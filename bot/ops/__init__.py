@@ -1,0 +1,1 @@
+"""Running Tally in production: health, Prometheus metrics, and the request context that logs carry."""
