@@ -21,7 +21,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli_data, cli_jobs
+from bot import cli_data, cli_export, cli_jobs
 from bot.config import ConfigError, Settings
 from bot.scheduler import build_scheduler
 from bot.slack.notifier import SlackNotifier
@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.choices["import"].set_defaults(handler=_import)
     commands.choices["report"].set_defaults(handler=_report)
     cli_jobs.add_commands(commands)
+    cli_export.add_commands(commands, _sessions)
     commands.choices["scheduler"].set_defaults(handler=_scheduler)
     commands.choices["jobs"].set_defaults(handler=_jobs)
     return parser
