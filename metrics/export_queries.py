@@ -59,9 +59,7 @@ class ExportQuery:
 
     def rows(self, session: Session) -> Iterator[tuple[Any, ...]]:
         """The rows, fetched CHUNK at a time."""
-        result = session.execute(self.statement.execution_options(yield_per=CHUNK))
-        for row in result:
-            yield tuple(row)
+        yield from session.execute(self.statement.execution_options(yield_per=CHUNK))
 
 
 def export_query(session: Session, workspace_id: int, kind: ExportKind) -> ExportQuery:

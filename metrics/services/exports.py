@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
-from metrics.export_queries import Cell, Column, ExportKind, ExportQuery, export_query
+from metrics.export_queries import Cell, ExportKind, ExportQuery, export_query
 from metrics.records import RepContext
 from metrics.services import access
 
@@ -54,48 +54,60 @@ def export_for_admin(session: Session, *, asker: RepContext, kind: ExportKind, f
     return export(session, workspace_id=asker.workspace_id, kind=kind, fmt=fmt, out=out)
 
 
+Format = Callable[[Any], Any]
+
+
 def _write_csv(query: ExportQuery, rows: Iterator[tuple[Any, ...]], out: TextIO) -> int:
     writer = csv.writer(out)
     writer.writerow(column.name for column in query.columns)
+    formats = [_csv_format(column.cell) for column in query.columns]
     count = 0
     for row in rows:
-        writer.writerow(_csv_cell(column, value) for column, value in zip(query.columns, row, strict=True))
+        writer.writerow([write(value) for write, value in zip(formats, row, strict=True)])
         count += 1
     return count
 
 
 def _write_json(query: ExportQuery, rows: Iterator[tuple[Any, ...]], out: TextIO) -> int:
     """A JSON array of objects, one line per row, written as the rows arrive."""
+    names = [column.name for column in query.columns]
+    formats = [_json_format(column.cell) for column in query.columns]
     out.write("[")
     count = 0
     for row in rows:
-        record = {column.name: _json_cell(column, value) for column, value in zip(query.columns, row, strict=True)}
+        record = {name: write(value) for name, write, value in zip(names, formats, row, strict=True)}
         out.write(("\n" if not count else ",\n") + json.dumps(record, ensure_ascii=False))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
 
 
-def _csv_cell(column: Column, value: Any) -> str:
-    if value is None and column.cell is not Cell.FLAG:
-        return ""
-    if column.cell is Cell.DATA:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    written = _json_cell(column, value)
-    if isinstance(written, bool):
-        return "true" if written else "false"
-    text = str(written)
-    if column.cell is Cell.TEXT and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+def _json_format(cell: Cell) -> Format:
+    """How a column's values are written in JSON (chosen once per column: an export may have millions of rows)."""
+    if cell is Cell.FLAG:
+        return bool
+    convert = FORMATS.get(cell, _same)
+    return lambda value: None if value is None else convert(value)
 
 
-def _json_cell(column: Column, value: Any) -> Any:
-    if column.cell is Cell.FLAG:
-        return bool(value)
+def _csv_format(cell: Cell) -> Format:
+    """How a column's values are written in CSV: as in JSON, then flags as true/false, data as JSON text, and
+    text that a spreadsheet would run as a formula quoted."""
+    if cell is Cell.FLAG:
+        return lambda value: "true" if value else "false"
+    if cell is Cell.DATA:
+        return lambda value: "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if cell is Cell.TEXT:
+        return _csv_text
+    convert = FORMATS.get(cell, _same)
+    return lambda value: "" if value is None else convert(value)
+
+
+def _csv_text(value: Any) -> str:
     if value is None:
-        return None
-    return FORMATS.get(column.cell, _same)(value)
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _same(value: Any) -> Any:
