@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli_data, cli_jobs, compose
+from bot import cli_data, cli_export, cli_jobs, compose
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 from bot.scheduler import build_scheduler
@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.choices["import"].set_defaults(handler=_import)
     commands.choices["report"].set_defaults(handler=_report)
     cli_jobs.add_commands(commands)
+    cli_export.add_commands(commands, _sessions)
     commands.choices["scheduler"].set_defaults(handler=_scheduler)
     commands.choices["jobs"].set_defaults(handler=_jobs)
     return parser

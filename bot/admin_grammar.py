@@ -1,4 +1,4 @@
-"""The /tally grammar: setup, teams, roles, weights, settings, PTO, mute and privacy.
+"""The /tally grammar: setup, teams, roles, weights, settings, PTO, mute, privacy, export and forget.
 
 Mentions and channels are taken out by the front end (it passes whether there were any); this reads the words.
 """
@@ -14,6 +14,7 @@ from typing import NoReturn
 from metrics.errors import UsageError
 from metrics.periods import WEEKDAY_NAMES, is_valid_zone, local_midnight, zone
 from metrics.records import Role
+from metrics.services.exports import ExportFormat, ExportKind
 
 TALLY_USAGE = "Try `/tally help` for every command."
 _DAYS = {name[:3]: index for index, name in enumerate(WEEKDAY_NAMES)}
@@ -51,7 +52,8 @@ def parse_tally(text: str, *, today: date, now: datetime, tz: str) -> TallyComma
     if head in ("setup", "audit", "teams", "unmute"):
         return TallyCommand(head)
     parsers = {"team": _team, "role": _role, "weights": _weights, "visibility": _visibility, "settings": _settings,
-               "me": _me, "pto": _pto, "mute": _mute, "privacy": _privacy, "schedule": _schedule}  # fmt: skip
+               "me": _me, "pto": _pto, "mute": _mute, "privacy": _privacy, "schedule": _schedule,
+               "export": _export, "forget": _forget}  # fmt: skip
     if head not in parsers:
         _refuse(f"I don't know `/tally {head[:30]}`.")
     return parsers[head](rest, today=today, now=now, tz=tz)
@@ -210,6 +212,28 @@ def _privacy(rest: str, **_context: object) -> TallyCommand:
     if word not in ("hide", "show"):
         _refuse("Try `/tally privacy hide` (others see you as “a teammate”) or `/tally privacy show`.")
     return TallyCommand("privacy", flag=word == "hide")
+
+
+EXPORT_USAGE = "Try `/tally export entries` (or `deals`, `targets`, `audit`; add `json` for JSON instead of CSV)."
+FORGET_USAGE = "Mention the one person to forget: `/tally forget @bob`."
+
+
+def _export(rest: str, **_context: object) -> TallyCommand:
+    """`export KIND [csv|json]`: KIND in name, the format in text."""
+    words = rest.lower().split()
+    kinds, formats = {kind.value for kind in ExportKind}, {fmt.value for fmt in ExportFormat}
+    if not words or words[0] not in kinds or len(words) > 2 or not set(words[1:]) <= formats:
+        raise UsageError(
+            f"I can't export “{rest.strip()[:40]}”." if rest.strip() else "Export what?", usage=EXPORT_USAGE
+        )
+    return TallyCommand("export", name=words[0], text=words[1] if len(words) == 2 else ExportFormat.CSV.value)
+
+
+def _forget(rest: str, **_context: object) -> TallyCommand:
+    """`forget @rep`: the mention is taken out by the front end, so nothing else may be left."""
+    if rest.strip():
+        raise UsageError(f"I can't read “{rest.strip()[:40]}” here.", usage=FORGET_USAGE)
+    return TallyCommand("forget")
 
 
 def _day(text: str, today: date) -> date:

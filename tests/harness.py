@@ -91,10 +91,18 @@ class SlackHarness:
         return self.poster.post(body, requests.FORM)
 
     def submit(
-        self, callback_id: str, values: dict[str, Any], *, user: str = "UALICE", view_id: str | None = None
+        self,
+        callback_id: str,
+        values: dict[str, Any],
+        *,
+        user: str = "UALICE",
+        view_id: str | None = None,
+        private_metadata: str = "",
     ) -> requests.HttpReply:
         """Submit a modal; the answer (errors or an empty ack) is the HTTP body itself."""
-        body = requests.view_submission(callback_id, values, user_id=user, team_id=self.team_id, view_id=view_id)
+        body = requests.view_submission(
+            callback_id, values, user_id=user, team_id=self.team_id, view_id=view_id, private_metadata=private_metadata
+        )
         return self.poster.post(body, requests.FORM)
 
     def event(self, event: dict[str, Any], **post: Any) -> requests.HttpReply:

@@ -135,7 +135,13 @@ def block_action(
 
 
 def view_submission(
-    callback_id: str, values: dict[str, Any], *, user_id: str, team_id: str, view_id: str | None = None
+    callback_id: str,
+    values: dict[str, Any],
+    *,
+    user_id: str,
+    team_id: str,
+    view_id: str | None = None,
+    private_metadata: str = "",
 ) -> str:
     """The form body of a modal being submitted."""
     payload = {
@@ -150,6 +156,7 @@ def view_submission(
             "callback_id": callback_id,
             "team_id": team_id,
             "state": {"values": values},
+            "private_metadata": private_metadata,
         },
     }
     return urlencode({"payload": json.dumps(payload)})

@@ -51,7 +51,8 @@ def everyone(session: Session, now: datetime) -> list[Person]:
         select(Rep, Workspace, ChatIdentity.external_user_id)
         .join(Workspace, Workspace.id == Rep.workspace_id)
         .outerjoin(ChatIdentity, and_(ChatIdentity.rep_id == Rep.id, ChatIdentity.platform == Workspace.platform))
-        .where(Rep.active.is_(True), Workspace.uninstalled_at.is_(None))
+        # A forgotten rep still counts in standings, but there is no one left to speak to.
+        .where(Rep.active.is_(True), Rep.forgotten_at.is_(None), Workspace.uninstalled_at.is_(None))
         .order_by(Rep.workspace_id, Rep.display_name, Rep.id)
     ).all()
     by_workspace: dict[int, dict[int, WorkCalendar]] = {}

@@ -72,6 +72,8 @@ class Rep(Base):
     ramp_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     ramp_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
+    # Set by `/tally forget`: the person's name and accounts are gone; the rep stays, anonymous, for the numbers.
+    forgotten_at: Mapped[datetime | None] = mapped_column()
 
 
 class Pto(Base):

@@ -215,7 +215,11 @@ def _rep(session: Session, asker: RepContext) -> Rep:
 
 def _names(session: Session, workspace_id: int, role: Role) -> list[str]:
     return list(
-        session.scalars(select(Rep.display_name).where(Rep.workspace_id == workspace_id, Rep.role == role.value))
+        session.scalars(
+            select(Rep.display_name).where(
+                Rep.workspace_id == workspace_id, Rep.role == role.value, Rep.forgotten_at.is_(None)
+            )
+        )
     )
 
 

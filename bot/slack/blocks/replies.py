@@ -31,6 +31,8 @@ COMMANDS = (
     ("/tally weights meetings=10", "score weights (admins); `/tally visibility meetings managers` hides a metric"),
     ("/tally settings workweek sun-thu", "workspace settings (admins): timezone, workweek, holidays, weekstart"),
     ("/tally schedule standings 17:00", "when nudges, posts, digests go out (admins); `/tally schedule` shows it"),
+    ("/tally export entries", "a CSV of entries, `deals`, `targets` or `audit`, sent to you by DM (admins)"),
+    ("/tally forget @bob", "removes a person's name and Slack account; their numbers stay, anonymous (admins)"),
     ("/tally help", "this list"),
 )
 

@@ -1,4 +1,4 @@
-"""/tally: help, setup, teams, roles, weights, settings, PTO, mute and privacy."""
+"""/tally: help, setup, teams, roles, weights, settings, PTO, mute, privacy, export and forget."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.admin_grammar import parse_tally
+from bot.slack import tally_data
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
 from bot.slack.tally_actions import carry_out, gather
@@ -23,5 +24,8 @@ def handle_tally(
     rep = acting_rep(runtime, client, context, now)
     words = read_command_text(command.get("text", ""))
     parsed = parse_tally(words.text, today=rep.today(now), now=now, tz=rep.timezone)
-    request = gather(parsed, words, rep, runtime, client, context, now)
-    respond(**carry_out(request, runtime), response_type="ephemeral")
+    if parsed.action in tally_data.ACTIONS:  # export and forget reach Slack after their transaction
+        reply = tally_data.carry_out_in_slack(parsed, words, rep, runtime, client, context, command, now)
+    else:
+        reply = carry_out(gather(parsed, words, rep, runtime, client, context, now), runtime)
+    respond(**reply, response_type="ephemeral")
