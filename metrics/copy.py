@@ -209,7 +209,7 @@ def _insert(writing: Connection, table: Table, values: list[dict[str, Any]]) -> 
     except DBAPIError as error:
         # The whole transaction rolls back as this propagates: the target is left as it was.
         reason = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
-        if isinstance(error, IntegrityError):
+        if isinstance(error, IntegrityError) and ("unique" in reason.lower() or "duplicate" in reason.lower()):
             raise CopyRefused(
                 f"Rows of {table.name} collide with rows already in the target ({reason}). The copy keeps every "
                 "id, so it goes into a database whose ids are free. Nothing was copied."

@@ -29,6 +29,7 @@ from tests.conftest import postgres_url_or_skip, scratch_postgres_database
 from tests.copy_office import COPIED, OTHER, build_two_workspaces
 from tests.factories import T0, log, make_rep
 
+pytestmark = pytest.mark.postgresql
 Offices = dict[str, dict[str, RepContext]]
 EVERY_TABLE_NOW = {table.name for table in Base.metadata.sorted_tables}
 
