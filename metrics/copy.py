@@ -71,12 +71,15 @@ def copy_database(
             has no workspace rule, or the workspace is unknown. Nothing is written.
     """
     tables = list(Base.metadata.sorted_tables if tables is None else tables)
-    _check_revisions(source, target)
-    with _snapshot(source) as reading, target.connect() as writing:
+    _require_head(source, "source")
+    if source.url.render_as_string() == target.url.render_as_string():
+        raise CopyRefused("The source and the target are the same database.")
+    with _snapshot(source) as reading:
         scope = choose_scope(reading, workspace)
         if not scope.everything:
             check_rules(tables)
-        with writing.begin() as transaction:
+        _migrate(target)  # only now: a refusal above leaves the target untouched
+        with target.connect() as writing, writing.begin() as transaction:
             _check_target_free(writing, tables, scope)
             _copy_tables(reading, writing, tables, scope, batch)
             reset_sequences(writing, tables)
@@ -88,8 +91,14 @@ def copy_database(
 
 
 def check_copy(source: Engine, target: Engine, *, workspace: str | None = None) -> CopyReport:
-    """Compare `source` and `target` (everything, or one workspace) without copying anything."""
+    """Compare `source` and `target` (everything, or one workspace) without copying anything.
+
+    Raises:
+        CopyRefused: either database is not at the newest schema revision, or the workspace is unknown.
+    """
     tables = list(Base.metadata.sorted_tables)
+    _require_head(source, "source")
+    _require_head(target, "target")
     with _snapshot(source) as reading, _snapshot(target) as writing:
         scope = choose_scope(reading, workspace)
         if not scope.everything:
@@ -134,19 +143,20 @@ def reset_sequences(connection: Connection, tables: Sequence[Table]) -> None:
             )
 
 
-def _check_revisions(source: Engine, target: Engine) -> None:
-    head, found = db.head_revision(), db.current_revision(source)
-    if found != head:
-        raise CopyRefused(
-            f"The source database is at schema revision {found or 'base (empty)'}, and this version of Tally "
-            f"copies revision {head}. Run `tally db upgrade` on it first."
-        )
-    if source.url.render_as_string() == target.url.render_as_string():
-        raise CopyRefused("The source and the target are the same database.")
+def _migrate(target: Engine) -> None:
     try:
         db.upgrade(target)
     except CommandError as error:
-        raise CopyRefused(f"The target database's schema cannot be brought to revision {head}: {error}") from error
+        raise CopyRefused(f"The target database's schema cannot be migrated: {error}") from error
+
+
+def _require_head(engine: Engine, role: str) -> None:
+    head, found = db.head_revision(), db.current_revision(engine)
+    if found != head:
+        raise CopyRefused(
+            f"The {role} database is at schema revision {found or 'base (empty)'}, and this version of Tally "
+            f"copies revision {head}. Run `tally db upgrade` on it first."
+        )
 
 
 def _check_target_free(connection: Connection, tables: Sequence[Table], scope: Scope) -> None:
@@ -174,7 +184,7 @@ def _copy_tables(reading: Connection, writing: Connection, tables: Sequence[Tabl
         if filled:
             later.append((table, deferred, filled))
     for table, deferred, filled in later:
-        _fill_in(writing, table, deferred, filled)
+        _fill_in(writing, table, deferred, filled, batch)
 
 
 def _copy_table(
@@ -217,11 +227,13 @@ def _insert(writing: Connection, table: Table, values: list[dict[str, Any]]) -> 
         raise CopyRefused(f"The target refused a row of {table.name}: {reason}. Nothing was copied.") from error
 
 
-def _fill_in(writing: Connection, table: Table, deferred: list[Column[Any]], filled: list[dict[str, Any]]) -> None:
+def _fill_in(
+    writing: Connection, table: Table, deferred: list[Column[Any]], filled: list[dict[str, Any]], batch: int
+) -> None:
     statement = (
         update(table)
         .where(*(column == bindparam(f"pk_{column.name}") for column in table.primary_key.columns))
         .values({column.name: bindparam(f"fk_{column.name}") for column in deferred})
     )
-    for start in range(0, len(filled), BATCH):
-        writing.execute(statement, filled[start : start + BATCH])
+    for start in range(0, len(filled), batch):
+        writing.execute(statement, filled[start : start + batch])

@@ -90,6 +90,8 @@ def test_tally_db_copy_refusals(
     assert exited.value.code == 2 and "not a database URL Tally can open" in capsys.readouterr().err
     assert main(["db", "copy", "--to", target_url, "--workspace", "Nope"]) == 2
     assert "There is no workspace 'Nope'" in capsys.readouterr().err
+    assert main(["db", "copy", "--to", target_url, "--check"]) == 2  # nothing copied yet: no schema to compare
+    assert "The target database is at schema revision base (empty)" in capsys.readouterr().err
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{played.parent / 'never-upgraded.db'}")
     assert main(["db", "copy", "--to", target_url]) == 2
     assert "Run `tally db upgrade` on it first" in capsys.readouterr().err

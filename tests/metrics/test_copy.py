@@ -180,13 +180,14 @@ def test_a_source_behind_the_code_is_refused(source: Engine, target: Engine) -> 
 def test_an_unknown_workspace_is_refused(source: Engine, target: Engine) -> None:
     with pytest.raises(CopyRefused, match=rf"no workspace 'T0NOPE'.*{COPIED} \(Acme Sales\)"):
         copy_database(source, target, workspace="T0NOPE")
+    assert inspect(target).get_table_names() == []
 
 
 def test_a_table_without_a_workspace_rule_refuses_a_workspace_copy(source: Engine, target: Engine) -> None:
     gadgets = Table("gadgets", MetaData(), Column("id", Integer, primary_key=True))
     with pytest.raises(CopyRefused, match="which rows of gadgets belong to a workspace"):
         copy_database(source, target, workspace=COPIED, tables=[*Base.metadata.sorted_tables, gadgets])
-    assert set(row_counts(target).values()) == {0}
+    assert inspect(target).get_table_names() == []  # refused before the target was touched
 
 
 def test_ids_taken_in_the_target_are_refused(source: Engine, target: Engine, tmp_path: Path) -> None:
