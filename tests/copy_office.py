@@ -4,7 +4,8 @@ Each workspace has an admin, two teams with managers (team ↔ rep foreign keys 
 tags, undone logs (ledger reversal rows), deals with cents opened, won, lost and undone (deal changes and their
 reversals), targets of every kind (Decimal amounts, a stretch goal, a team target), a ramp, PTO (one cancelled), a
 mute, a hidden rep, subscriptions (one churned), the audit trail all of that leaves, and the deliveries the
-scheduled jobs plan and send (JSON payloads, sent and pending).
+scheduled jobs plan and send (JSON payloads, sent and pending). Both were installed through slack_sdk's OAuth
+stores (installation and bot rows keyed by Slack's team id; a pending OAuth state belongs to neither).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import update
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.playground.fake_slack import FakeSlack
@@ -39,10 +43,38 @@ def build_two_workspaces(sessions: sessionmaker[Session], fake: FakeSlack) -> di
         session.execute(update(Workspace).where(Workspace.external_id == COPIED).values(name="Acme Sales"))
     for name in offices[COPIED]:
         fake.add_user(f"U{name.upper()}", name, "America/New_York")
+    engine = sessions.kw["bind"]
+    for team in (COPIED, OTHER):
+        installations(engine).save(installation(team))
+    SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine).issue()
     notifier = SlackNotifier(notifier_client(fake.bot_token, fake.base_url, timeout=5))
     jobs.run("nudges", sessions, notifier, FRIDAY_0831)  # sent (message ids recorded), or skipped
     jobs.run("standings", sessions, None, FRIDAY_0831 + timedelta(hours=9))  # planned, not sent: pending
     return offices
+
+
+def installations(engine: Engine) -> SQLAlchemyInstallationStore:
+    """slack_sdk's store on `engine`, its tables made if the migrations have not made them (checkfirst)."""
+    store = SQLAlchemyInstallationStore(client_id="C1", engine=engine)
+    store.create_tables()
+    SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine).create_tables()
+    return store
+
+
+def installation(team: str | None) -> Installation:
+    """An install of the app in `team`, or (None) an org-wide Enterprise Grid install."""
+    return Installation(
+        app_id="A1",
+        enterprise_id="E1",
+        team_id=team,
+        user_id="UINSTALLER",
+        bot_token=f"xoxb-{team}",
+        bot_id="B1",
+        bot_user_id="UBOT",
+        bot_scopes=["commands", "chat:write"],
+        is_enterprise_install=team is None,
+        installed_at=1795730619.25,
+    )
 
 
 def build_history(sessions: sessionmaker[Session], team: str, *, spread: int = 0) -> dict[str, RepContext]:
