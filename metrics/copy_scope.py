@@ -22,8 +22,9 @@ from metrics.models import Workspace
 # Table → the column holding the workspace's platform id (Slack's team id). An org-wide Enterprise Grid install
 # has no team id: it belongs to no single workspace, so only a full copy takes it.
 TEAM_KEYED: dict[str, str] = {"slack_installations": "team_id", "slack_bots": "team_id"}
-# Tables of the whole installation: short-lived OAuth `state` values belong to no workspace.
-SHARED: frozenset[str] = frozenset({"slack_oauth_states"})
+# Tables of the whole installation, belonging to no workspace: short-lived OAuth `state` values, and the
+# scheduler's heartbeats and job counts (the ops tables).
+SHARED: frozenset[str] = frozenset({"slack_oauth_states", "scheduler_beat", "job_stat"})
 
 
 class CopyRefused(DomainError):
