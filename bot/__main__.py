@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli_data, cli_export, cli_jobs, compose
+from bot import cli_data, cli_db, cli_export, cli_jobs, compose
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 from bot.scheduler import build_scheduler
@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     downgrade.add_argument("revision")
     downgrade.set_defaults(handler=_db_downgrade)
     database_commands.add_parser("current", help="show the schema revision").set_defaults(handler=_db_current)
+    cli_db.add_copy_command(database_commands).set_defaults(handler=_db_copy)
 
     secret = commands.add_parser("secret-key", help="print a new TALLY_SECRET_KEY (encrypts stored tokens)")
     secret.set_defaults(handler=_secret_key)
@@ -227,6 +228,11 @@ def _db_current(_args: argparse.Namespace, settings: Settings) -> int:
     engine = db.make_engine(settings.database_url)
     print(f"database at revision {db.current_revision(engine) or 'base (empty)'} (newest: {db.head_revision()})")
     return 0
+
+
+def _db_copy(args: argparse.Namespace, settings: Settings) -> int:
+    source, target = db.make_engine(settings.database_url), db.make_engine(args.to)
+    return cli_db.run_copy(args, source, target, out=sys.stdout, err=sys.stderr)
 
 
 if __name__ == "__main__":

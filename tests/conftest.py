@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ops.routes import ops_routes
@@ -65,18 +68,39 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
     """The PostgreSQL test database, emptied and migrated once per run."""
-    url = os.environ.get(POSTGRES_URL_ENV)
-    if not url:
-        if os.environ.get(REQUIRE_POSTGRES_ENV):
-            pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but {POSTGRES_URL_ENV} is not")
-        pytest.skip(f"PostgreSQL runs need {POSTGRES_URL_ENV} (.ci/run starts a server and sets it)")
-    engine = db.make_engine(url)
+    engine = db.make_engine(postgres_url_or_skip())
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     db.upgrade(engine)
     yield engine
     engine.dispose()
+
+
+def postgres_url_or_skip() -> str:
+    """The PostgreSQL server's URL; the test is skipped without one (failed under TALLY_REQUIRE_POSTGRES=1)."""
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if not url:
+        if os.environ.get(REQUIRE_POSTGRES_ENV):
+            pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but {POSTGRES_URL_ENV} is not")
+        pytest.skip(f"PostgreSQL runs need {POSTGRES_URL_ENV} (.ci/run starts a server and sets it)")
+    return url
+
+
+@contextmanager
+def scratch_postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server (no schema at all), dropped afterwards; yields its URL."""
+    url = postgres_url_or_skip()
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = db.make_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,11 +9,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
-from sqlalchemy.engine import make_url
 
 from metrics import db
 from metrics.models import Base
-from tests.conftest import POSTGRES_URL_ENV, REQUIRE_POSTGRES_ENV
+from tests.conftest import scratch_postgres_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
@@ -26,21 +23,10 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         yield engine
         engine.dispose()
         return
-    url = os.environ.get(POSTGRES_URL_ENV)
-    if not url:
-        if os.environ.get(REQUIRE_POSTGRES_ENV):
-            pytest.fail(f"{POSTGRES_URL_ENV} is not set")
-        pytest.skip(f"PostgreSQL runs need {POSTGRES_URL_ENV}")
-    name = f"tally_migrations_{uuid.uuid4().hex[:8]}"
-    admin = db.make_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    engine = db.make_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE {name}"))
-    admin.dispose()
+    with scratch_postgres_database("tally_migrations") as url:
+        engine = db.make_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def schema_drift(engine: Engine) -> list[object]:
