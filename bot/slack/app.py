@@ -18,6 +18,17 @@ from bot.slack.observe import observe_requests
 from bot.slack.runtime import Runtime
 
 
+class _NoTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client's token wins; it is the same token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "token` will be unused" not in record.getMessage()
+
+
+_BOLT_LOGGER = logging.getLogger("bot.slack.bolt")
+_BOLT_LOGGER.addFilter(_NoTokenNotice())
+
+
 def build_app(
     *,
     runtime: Runtime,
@@ -53,7 +64,7 @@ def build_app(
         process_before_response=process_before_response,
         token_verification_enabled=bool(bot_token) and oauth is None,
         oauth_settings=oauth,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=_BOLT_LOGGER,
         # Listeners run on this executor after the ack; it hands them the request's context (log fields).
         listener_executor=ContextExecutor(listener_executor or ThreadPoolExecutor(max_workers=5)),
     )
