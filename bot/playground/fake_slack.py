@@ -13,6 +13,7 @@ import random
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,9 +135,12 @@ class FakeSlack:
         the call still takes effect: the worst case, a client that timed out on a message that was posted)."""
         self._chaos = Chaos(methods, rate_limited, server_error, hang, hang_seconds, retry_after, random.Random(seed))
 
-    def behave(self) -> None:
-        """Stop misbehaving."""
-        self._chaos = None
+    def behave(self) -> Counter[str]:
+        """Stop misbehaving; return how the calls since `misbehave` were answered ("429", "500", "hang", "none")."""
+        with self._lock:
+            drawn = self._chaos.drawn if self._chaos is not None else Counter[str]()
+            self._chaos = None
+        return drawn
 
     def store_message(self, channel: str, message: dict[str, Any]) -> None:
         """Keep a posted message, as conversations.history will return it."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -36,7 +37,8 @@ class Fault:
 
 @dataclass
 class Chaos:
-    """Random misbehaviour: each call of `methods` draws one fault, or none."""
+    """Random misbehaviour: each call of `methods` draws one fault, or none; `drawn` counts the draws by outcome
+    ("429", "500", "hang", "none"), so a test can report the fault mix it really got."""
 
     methods: set[str]
     rate_limited: float
@@ -45,10 +47,16 @@ class Chaos:
     hang_seconds: float
     retry_after: int
     rng: random.Random
+    drawn: Counter[str] = field(default_factory=Counter)
 
     def roll(self, method: str) -> Fault | None:
         if method not in self.methods:
             return None
+        fault = self._draw()
+        self.drawn["none" if fault is None else "hang" if fault.hang_seconds else str(fault.status)] += 1
+        return fault
+
+    def _draw(self) -> Fault | None:
         draw = self.rng.random()
         if draw < self.rate_limited:
             return Fault(429, self.retry_after)

@@ -1,0 +1,1 @@
+"""Issue 8: the reliability and security suite (docs/RELIABILITY.md reports its figures)."""
