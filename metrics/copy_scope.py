@@ -23,8 +23,8 @@ from metrics.models import Workspace
 # has no team id: it belongs to no single workspace, so only a full copy takes it.
 TEAM_KEYED: dict[str, str] = {"slack_installations": "team_id", "slack_bots": "team_id"}
 # Tables of the whole installation, belonging to no workspace: short-lived OAuth `state` values, and the
-# scheduler's heartbeats and job counts (the ops tables).
-SHARED: frozenset[str] = frozenset({"slack_oauth_states", "scheduler_beat", "job_stat"})
+# scheduler's heartbeats and job counts (the ops tables), requests seen (redelivery guard).
+SHARED: frozenset[str] = frozenset({"slack_oauth_states", "scheduler_beat", "job_stat", "seen_request"})
 
 
 class CopyRefused(DomainError):

@@ -12,7 +12,7 @@ from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from metrics.models import Delivery, JobStat, SchedulerBeat
+from metrics.models import Delivery, JobStat, SchedulerBeat, SeenRequest
 from metrics.outbox import Status
 
 # A process not heard from for this long is gone (a restart gets a new host:pid); its row is only noise.
@@ -51,6 +51,17 @@ def beat(session: Session, *, owner: str, started_at: datetime, now: datetime) -
     statement = _insert(session, SchedulerBeat).values(owner=owner[:64], started_at=started_at, beat_at=now)
     session.execute(statement.on_conflict_do_update(index_elements=["owner"], set_={"beat_at": now}))
     session.execute(delete(SchedulerBeat).where(SchedulerBeat.beat_at < now - FORGET_AFTER))
+    session.execute(delete(SeenRequest).where(SeenRequest.seen_at < now - FORGET_AFTER))
+
+
+def first_delivery(session: Session, key: str, now: datetime) -> bool:
+    """Record request `key`; True if this is its first delivery, False if a copy was already seen.
+
+    One insert that skips an existing key, so of several copies arriving at once exactly one is first.
+    """
+    statement = _insert(session, SeenRequest).values(key=key[:160], seen_at=now).on_conflict_do_nothing()
+    result: Any = session.execute(statement)  # a CursorResult: an insert reports the rows it wrote
+    return bool(result.rowcount)
 
 
 def record_job_run(session: Session, *, job: str, ok: bool, started_at: datetime, seconds: float, owner: str) -> None:

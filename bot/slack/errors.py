@@ -8,6 +8,7 @@ timeout instead of the reply. `handle_error` stays as the app-wide last resort f
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -17,36 +18,61 @@ from slack_bolt.context.respond import Respond
 
 from bot.slack.blocks.replies import build_error_message, build_failure_message
 from bot.slack.observe import ERROR, OK, REFUSED, listener_finished
+from bot.slack.redelivery import is_redelivery, redelivery_key
 from metrics.errors import DomainError
 
 logger = logging.getLogger(__name__)
 Listener = Callable[..., None]
+# What the guard itself needs from Bolt, whether or not the listener asks for it.
+GUARD_ARGUMENTS = ("ack", "body", "context", "respond")
+ALREADY_DONE = "That request reached Tally twice; it was done once, the first time."
 
 
 def replies_on_failure(listener: Listener) -> Listener:
-    """Wrap a listener so that a failure is answered (and acked, if it was not yet) instead of raised.
-
-    Bolt passes arguments by the names the listener declares (it unwraps this wrapper to read them), so the
-    reply goes through the listener's own `respond`, or its context's.
+    """Wrap a listener so that a failure is answered (and acked, if it was not yet) instead of raised, and a
+    redelivered copy of a request already handled is acknowledged without running it again.
     """
+    declared = list(inspect.signature(listener).parameters)
 
     @functools.wraps(listener)
     def guarded(**kwargs: Any) -> None:
         outcome = OK
         try:
-            listener(**kwargs)
+            if _redelivered(kwargs):
+                return
+            listener(**{name: value for name, value in kwargs.items() if name in declared})
         except Exception as error:
             outcome = REFUSED if isinstance(error, DomainError) else ERROR
-            ack = kwargs.get("ack")
-            if ack is not None and getattr(ack, "response", None) is None:
-                ack()
-            context = kwargs.get("context")
-            respond = kwargs.get("respond") or getattr(context, "respond", None)
-            report_error(error, respond, describe=getattr(listener, "__name__", "listener"))
+            _ack_once(kwargs.get("ack"))
+            report_error(error, kwargs.get("respond"), describe=getattr(listener, "__name__", "listener"))
         finally:
             listener_finished(outcome)
 
+    # Bolt passes the arguments a listener's signature names: the listener's, and what the guard needs.
+    del guarded.__wrapped__
+    names = declared + [name for name in GUARD_ARGUMENTS if name not in declared]
+    guarded.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in names]
+    )
     return guarded
+
+
+def _redelivered(kwargs: dict[str, Any]) -> bool:
+    """A copy of a request already handled: acknowledge it, say so to whoever asked, and do nothing else."""
+    if redelivery_key(kwargs["body"]) is None:
+        return False
+    _ack_once(kwargs.get("ack"))  # before the database: Slack's 3 s do not wait for it
+    if not is_redelivery(kwargs["body"], kwargs["context"]["runtime"]):
+        return False
+    respond = kwargs.get("respond")
+    if respond is not None and kwargs["body"].get("command"):
+        respond(text=ALREADY_DONE, response_type="ephemeral", replace_original=False)
+    return True
+
+
+def _ack_once(ack: Any) -> None:
+    if ack is not None and getattr(ack, "response", None) is None:
+        ack()
 
 
 def report_error(error: Exception, respond: Respond | None, *, describe: str) -> None:

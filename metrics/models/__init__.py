@@ -4,7 +4,7 @@ from metrics.models.base import NAMING_CONVENTION, Base
 from metrics.models.deals import Account, Deal, DealChange, Subscription
 from metrics.models.installations import slack_bots, slack_installations, slack_oauth_states
 from metrics.models.ledger import Entry, MetricDef, Target
-from metrics.models.ops import JobStat, SchedulerBeat
+from metrics.models.ops import JobStat, SchedulerBeat, SeenRequest
 from metrics.models.outbox import Delivery
 from metrics.models.people import AuditLog, ChatIdentity, Pto, Rep, Team, Workspace
 
@@ -23,6 +23,7 @@ __all__ = [
     "Pto",
     "Rep",
     "SchedulerBeat",
+    "SeenRequest",
     "Subscription",
     "Target",
     "Team",

@@ -37,3 +37,15 @@ class JobStat(Base):
     last_failure_at: Mapped[datetime | None]
     last_seconds: Mapped[float | None] = mapped_column(Float)  # how long the latest run took
     last_owner: Mapped[str | None] = mapped_column(String(64))
+
+
+class SeenRequest(Base):
+    """A request a chat platform may deliver again (Slack's trigger_id or event_id): the first copy does the work.
+
+    Kept a day (pruned by the scheduler's heartbeat); platforms redeliver within minutes.
+    """
+
+    __tablename__ = "seen_request"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
