@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.backends import Backend, backends
 from bench.fanout import run_fanout
 from bench.importing import run_import_bench
+from bench.latency import run_latency
 from bench.results import Run, print_table
 from bench.scale import run_scale
 
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.large and not args.quick:
         sizes = _large(sizes)
     logging.basicConfig(level=logging.WARNING)
-    run = Run(info=_machine() | {"sizes": asdict(sizes), "quick": args.quick})
+    run = Run(info=_machine() | {"sizes": asdict(sizes), "quick": args.quick, "parts": args.only})
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tally-bench-") as temp:
         scratch = Path(temp)
@@ -72,7 +73,10 @@ def _large(sizes: Sizes) -> Sizes:
 
 
 def _part(part: str, run: Run, found: list[Backend], scratch: Path, sizes: Sizes) -> None:
-    if part == "2":
+    if part in ("1", "4"):
+        if part == "1" or "1" not in run.info["parts"]:  # one run of the servers measures both
+            run_latency(run, found, reps=sizes.reps, requests_each=sizes.requests)
+    elif part == "2":
         run_scale(run, found, reps=sizes.reps, sizes=list(sizes.ledger), repeat=sizes.repeat)
     elif part == "3":
         run_fanout(run, found, reps=sizes.fanout_reps, baseline_reps=sizes.fanout_baseline)

@@ -77,8 +77,10 @@ def bulk_insert(url: str, path: Path) -> None:
     try:
         with engine.begin() as connection:
             workspace = connection.execute(
-                insert(Workspace).values(platform="local", external_id="bulk", settings={}, created_at=NOW)
-            ).inserted_primary_key[0]
+                insert(Workspace)
+                .values(platform="local", external_id="bulk", settings={}, created_at=NOW)
+                .returning(Workspace.id)
+            ).scalar_one()
             common = {"workspace_id": workspace, "created_at": NOW}
             names = sorted({line["sales_agent"] for line in lines})
             connection.execute(insert(Rep), [{**common, "display_name": name, "role": "rep"} for name in names])
