@@ -4,12 +4,9 @@ SQL statements (constant, not per rep), planning time, and wall time against the
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import Engine, event
 
 from bench.backends import Backend
 from bench.company import TEAM_ID, generate, user_id
@@ -72,13 +69,13 @@ def morning(backend: Backend, reps: int) -> FanOut:
         with FakeSlack(team_id=TEAM_ID) as fake:
             for n in range(reps):
                 fake.add_user(user_id(n), f"Rep {n:05d}", "America/New_York")
-            with counting(engine) as planning:
+            with db.statements(engine) as planning:
                 start = time.perf_counter()
                 planned = jobs.run("nudges", sessions, None, MORNING).planned.planned
                 plan_seconds = time.perf_counter() - start
             fake.limit_rates(LIMITS)
             notifier = SlackNotifier(notifier_client(fake.bot_token, fake.base_url))
-            with counting(engine) as sending:
+            with db.statements(engine) as sending:
                 start = time.perf_counter()
                 clock = _running_clock(MORNING, start)
                 report = Dispatcher(sessions, notifier, clock=clock, owner="bench").run()
@@ -91,18 +88,3 @@ def morning(backend: Backend, reps: int) -> FanOut:
 
 def _running_clock(at: datetime, start: float) -> Callable[[], datetime]:
     return lambda: at + timedelta(seconds=time.perf_counter() - start)
-
-
-@contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
