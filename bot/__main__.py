@@ -118,11 +118,7 @@ def _run_http(args: argparse.Namespace, settings: Settings) -> int:
 
     def build_worker_app() -> WSGIApp:
         runtime = compose.runtime(settings, migrate=False)
-        # Bolt acks from inside the listener, so a listener waiting for a free thread is an ack waiting too: with
-        # only as many threads as requests, 20 people logging at once queued acks behind earlier logs' Home
-        # refreshes for 1.5 s (median; one past Slack's 3 s). Room for the work after each ack keeps acks near
-        # the bare app's (bench/RESULTS.md, part 1).
-        executor = ThreadPoolExecutor(max_workers=4 * args.threads, thread_name_prefix="tally-listener")
+        executor = ThreadPoolExecutor(max_workers=args.threads, thread_name_prefix="tally-listener")
         serve.drain_on_exit(executor)
         return build_wsgi_app(compose.bolt_app(runtime, settings, executor))
 
