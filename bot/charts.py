@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from metrics.notify import Chart
 
 BAR_HEIGHT_INCHES = 0.32
@@ -14,6 +11,11 @@ BAR_HEIGHT_INCHES = 0.32
 
 def render_png(chart: Chart) -> bytes:
     """The chart as a PNG: horizontal bars per category ("bars") or one line per series ("lines")."""
+    # Imported here, not at the top: matplotlib is ~40 MB per process, and only the weekly digest draws; the
+    # HTTP workers import the notifier but never chart (bench part 4).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     height = max(3.0, 1.2 + BAR_HEIGHT_INCHES * len(chart.categories)) if chart.kind == "bars" else 4.0
     figure = Figure(figsize=(8, height), dpi=100)
     FigureCanvasAgg(figure)

@@ -8,6 +8,7 @@ back to the column's two places, which is exact at any realistic size.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -40,12 +41,16 @@ def deal_totals(
     *,
     owner_rep_id: int | None = None,
     team_id: int | None = None,
+    rep_ids: Collection[int] | None = None,
 ) -> dict[Group, DealTotals]:
     """Deal sums per group (None: one group for everyone), for deals closed in `period` and open at its end.
 
-    ARR counts recurring won deals whose contract is running on `as_of`. `owner_rep_id` or `team_id` keep only
-    one rep's or one team's deals.
+    ARR counts recurring won deals whose contract is running on `as_of`. `owner_rep_id`, `team_id` or `rep_ids`
+    keep only one rep's, one team's or those reps' deals.
     """
+    scope = _scope(owner_rep_id, team_id)
+    if rep_ids is not None:  # a team's board or card: not every deal of a company of thousands (bench part 2)
+        scope.append(Deal.owner_rep_id.in_(rep_ids))
     key = _group_columns(group_by)
     conditions = _Conditions(period, session.get_bind().dialect.name)
     query = (
@@ -53,11 +58,11 @@ def deal_totals(
         .select_from(Deal)
         .join(Rep, Rep.id == Deal.owner_rep_id)
         .outerjoin(Team, Team.id == Rep.team_id)
-        .where(Deal.workspace_id == workspace_id, Deal.active.is_(True), *_scope(owner_rep_id, team_id))
+        .where(Deal.workspace_id == workspace_id, Deal.active.is_(True), *scope)
         .group_by(*key)
     )
     totals = {_group(group_by, row[: len(key)]): _totals(row[len(key) :]) for row in session.execute(query)}
-    arr = _deal_arr(session, workspace_id, group_by, as_of, _scope(owner_rep_id, team_id))
+    arr = _deal_arr(session, workspace_id, group_by, as_of, scope)
     return {group: _with_arr(value, arr.get(group)) for group, value in totals.items()}
 
 

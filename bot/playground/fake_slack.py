@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.playground.fake_slack_calls import Call, Chaos, Fault
 from bot.playground.fake_slack_http import RESPOND_PREFIX, Server
+from bot.playground.fake_slack_limits import Limiter, RateLimits
 from bot.playground.fake_slack_methods import METHODS
 from bot.playground.fake_slack_oauth import Installs
 
@@ -46,6 +47,7 @@ class FakeSlack:
     latency: dict[str, float] = field(default_factory=dict)  # method → seconds every call of it takes
     clock: Callable[[], float] = time.time  # Slack's clock, for message timestamps (a simulation sets its own)
     installs: Installs = field(default_factory=Installs)
+    _limiter: Limiter | None = field(default=None, init=False, repr=False)
     _chaos: Chaos | None = field(default=None, init=False, repr=False)
     _calls: list[Call] = field(default_factory=list, init=False, repr=False)
     _faults: dict[str, list[Fault]] = field(default_factory=dict, init=False, repr=False)
@@ -135,6 +137,11 @@ class FakeSlack:
         the call still takes effect: the worst case, a client that timed out on a message that was posted)."""
         self._chaos = Chaos(methods, rate_limited, server_error, hang, hang_seconds, retry_after, random.Random(seed))
 
+    def limit_rates(self, limits: RateLimits | None) -> None:
+        """From now on, answer chat.postMessage beyond Slack's posting limits with 429 + Retry-After (None: no
+        limits, the default)."""
+        self._limiter = None if limits is None else Limiter(limits)
+
     def behave(self) -> Counter[str]:
         """Stop misbehaving; return how the calls since `misbehave` were answered ("429", "500", "hang", "none")."""
         with self._lock:
@@ -176,6 +183,13 @@ class FakeSlack:
                 if self._faults.get(key):
                     return self._faults[key].pop(0)
             return self._chaos.roll(method) if self._chaos is not None else None
+
+    def _rate_limited(self, method: str, params: dict[str, Any]) -> str | None:
+        """The Retry-After to answer with if this call is over Slack's posting limits, else None."""
+        if self._limiter is None or method != "chat.postMessage":
+            return None
+        wait = self._limiter.admit(str(params.get("channel", "")))
+        return self._limiter.limits.retry_after(wait) if wait else None
 
     def _record(self, call: Call) -> None:
         with self._lock:

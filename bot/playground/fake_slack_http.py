@@ -63,6 +63,10 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
+        if fault is None and (retry_after := fake._rate_limited(method, params)) is not None:
+            fake._record(Call(method, params, headers, 429, time.time(), parts.path, arrived))
+            self._send(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": retry_after})
+            return
         status = fault.status if fault is not None and fault.status else 200
         fake._record(Call(method, params, headers, status, time.time(), parts.path, arrived))
         if fault is not None and fault.status:

@@ -51,7 +51,7 @@ def rep_numbers(
         targets.setdefault(target.rep_id or 0, []).append(target)
     # Open deals are counted as of the window's last day, or today if the window is still running.
     as_of = min(window.last_day, max(window.start, now.date()))
-    deals = report_queries.deal_totals(session, workspace_id, window, GroupBy.REP, as_of)
+    deals = report_queries.deal_totals(session, workspace_id, window, GroupBy.REP, as_of, rep_ids=ids)
     context = _Context(
         window=window,
         now=now,

@@ -3,19 +3,17 @@ a crash's message found instead of resent, and a fan-out's SQL statement count t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.playground.fake_slack import FakeSlack
 from bot.slack.notifier import SlackNotifier, notifier_client
-from metrics import jobs, outbox
+from metrics import db, jobs, outbox
 from metrics.deal_records import DealAction, DealRequest
 from metrics.dispatch import Dispatcher, RetryPolicy
 from metrics.models import Delivery, Rep, Workspace
@@ -180,20 +178,6 @@ def test_a_personal_best_needs_history_to_beat(
     assert [d.payload["sections"][0]["lines"][0] for d in best] == ["31 dials in a day (the best before was 30)."]
 
 
-@contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_a_fan_out_issues_the_same_statements_for_3_or_63_reps(
     sessions: sessionmaker[Session], engine: Engine, fake_slack: FakeSlack, office: dict[str, RepContext]
 ) -> None:
@@ -203,9 +187,9 @@ def test_a_fan_out_issues_the_same_statements_for_3_or_63_reps(
             make_rep(sessions, user=f"UX{n:03}", name=f"Extra {n:03}", team=fake_slack.team_id)
             fake_slack.add_user(f"UX{n:03}", f"Extra {n:03}", "America/New_York")
         at = MONDAY_0831 + timedelta(days=day)
-        with counting(engine) as planning:
+        with db.statements(engine) as planning:
             jobs.run("nudges", sessions, None, at)
-        with counting(engine) as sending:
+        with db.statements(engine) as sending:
             report = Dispatcher(sessions, notifier(fake_slack), clock=lambda at=at: at, owner="t").run()
         assert report.sent == 3 + extra
         counts.append((len(planning), len(sending)))
