@@ -47,8 +47,9 @@ def build_app(
         signing_secret: verifies HTTP requests (unused in Socket Mode, where Slack does not sign).
         slack_api_url: base URL of the Slack Web API; tests and the playground point it at a local fake.
         process_before_response: hold each HTTP response until its listener finishes (the playground uses
-            this so every reply has arrived when a request returns); the default acks first, as Slack wants.
-        listener_executor: runs listeners after their ack (default: Bolt's pool of 5 threads); tests pass
+            this so every reply has arrived when a request returns); the default acks first, as Slack wants, in
+            the request thread, and runs the listener afterwards as a Bolt lazy listener.
+        listener_executor: runs lazy listeners after their ack (default: a pool of 5 threads); tests pass
             their own so they can wait for every listener to finish.
         oauth: installs into many workspaces (bot/slack/oauth.py); each request then runs with its workspace's
             token from the installation store, and `bot_token` is not used.
@@ -61,7 +62,8 @@ def build_app(
     app = App(
         client=client,
         signing_secret=signing_secret or "",
-        process_before_response=process_before_response,
+        # Always: with lazy listeners (the default) the request thread runs only the ack; see errors.attach.
+        process_before_response=True,
         token_verification_enabled=bool(bot_token) and oauth is None,
         oauth_settings=oauth,
         logger=_BOLT_LOGGER,
@@ -71,7 +73,7 @@ def build_app(
     app.use(observe_requests)
     app.use(_provide(runtime))
     app.error(handle_error)
-    register_listeners(app)
+    register_listeners(app, lazy=not process_before_response)
     return app
 
 

@@ -57,6 +57,24 @@ def replies_on_failure(listener: Listener) -> Listener:
     return guarded
 
 
+def attach(register: Callable[..., Any], listener: Listener, *, lazy: bool) -> None:
+    """Register `listener` (guarded) with Bolt's `register` (e.g. `app.command("/log")`).
+
+    lazy: the request thread acknowledges at once and the listener runs afterwards on the listener executor, as a
+        Bolt lazy listener; the ack never queues behind other requests' work, however busy the executor or slow
+        the database. Otherwise the listener runs in the request thread (the playground, which wants every reply
+        in place when a request returns).
+    """
+    if lazy:
+        register(ack=_acknowledge, lazy=[replies_on_failure(listener)])
+    else:
+        register(replies_on_failure(listener))
+
+
+def _acknowledge(ack: Any) -> None:
+    ack()
+
+
 def _redelivered(kwargs: dict[str, Any]) -> bool:
     """A copy of a request already handled: acknowledge it, say so to whoever asked, and do nothing else."""
     if redelivery_key(kwargs["body"]) is None:

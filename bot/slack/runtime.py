@@ -40,3 +40,8 @@ class Runtime:
     clock: Clock = system_clock
     source: Platform = Platform.SLACK
     installations: InstallationStore | None = None
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Runtime:
+        # Bolt deep-copies a request's context for its lazy listeners; the runtime is shared, not copied (its
+        # engine and stores cannot be, and must not be: one pool per process).
+        return self

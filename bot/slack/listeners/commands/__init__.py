@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.slack.errors import replies_on_failure
+from bot.slack.errors import attach
 from bot.slack.listeners.commands.funnel import handle_funnel
 from bot.slack.listeners.commands.kpis import handle_kpis
 from bot.slack.listeners.commands.log import handle_log
@@ -29,7 +29,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
 }
 
 
-def register(app: App) -> None:
+def register(app: App, *, lazy: bool) -> None:
     """Attach every slash command."""
     for name, handler in COMMANDS.items():
-        app.command(name)(replies_on_failure(handler))
+        attach(app.command(name), handler, lazy=lazy)
