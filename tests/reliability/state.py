@@ -26,7 +26,7 @@ def changed_tables(before: State, after: State) -> list[str]:
     return [name for name in after if before.get(name) != after[name]]
 
 
-def settle(slack: SlackHarness, quiet: float = 0.3, timeout: float = 5.0) -> None:
+def settle(slack: SlackHarness, quiet: float = 0.2, timeout: float = 5.0) -> None:
     """Wait until the fake Slack has had no new call for `quiet` seconds: every listener has finished its work.
 
     A refused request has no reply to wait for, so a test that asserts nothing happened gives a wrongly accepted
