@@ -139,8 +139,16 @@ def test_a_redelivered_quick_log_counts_once(slack: SlackHarness, office: dict[s
 
 @pytest.mark.parametrize("times", TIMES)
 def test_a_redelivered_undo_counts_once(slack: SlackHarness, office: dict[str, RepContext], times: int) -> None:
-    batch = log(slack.sessions, office["Bob"], {"dials": 9}).batch_id
-    once_then_again(slack, lambda: slack.click(ids.UNDO_LOG, batch, user="UBOB"), times, times == 5)
+    batch, trigger = log(slack.sessions, office["Bob"], {"dials": 9}).batch_id, requests.new_trigger_id()
+
+    def press() -> int:  # the same press redelivered: same trigger_id (a second press would get a new one)
+        url = slack.fake.new_response_url()
+        body = requests.block_action(
+            ids.UNDO_LOG, batch, user_id="UBOB", team_id=slack.team_id, response_url=url, trigger_id=trigger
+        )
+        return slack.poster.post(body, requests.FORM).status
+
+    once_then_again(slack, press, times, times == 5)
 
 
 @pytest.mark.parametrize("times", TIMES)
