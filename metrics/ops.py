@@ -60,8 +60,8 @@ def first_delivery(session: Session, key: str, now: datetime) -> bool:
     One insert that skips an existing key, so of several copies arriving at once exactly one is first.
     """
     statement = _insert(session, SeenRequest).values(key=key[:160], seen_at=now).on_conflict_do_nothing()
-    result: Any = session.execute(statement)  # a CursorResult: an insert reports the rows it wrote
-    return bool(result.rowcount)
+    # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT … ON CONFLICT here, whichever way it went.
+    return session.execute(statement.returning(SeenRequest.key)).first() is not None
 
 
 def record_job_run(session: Session, *, job: str, ok: bool, started_at: datetime, seconds: float, owner: str) -> None:

@@ -79,3 +79,11 @@ def test_outbox_counts_every_status_and_ages_only_due_unsent_deliveries(sessions
         none_due = ops.oldest_unsent_age(session, T0 - timedelta(hours=1))
     assert counts == {"pending": 2, "sending": 1, "sent": 1, "failed": 0, "skipped": 0}
     assert age == timedelta(minutes=20) and none_due == timedelta(0)
+
+
+def test_a_request_is_first_delivered_once(sessions: sessionmaker[Session]) -> None:
+    answers = []
+    for _ in range(3):
+        with sessions.begin() as session:
+            answers.append(ops.first_delivery(session, "slack:T1:command:1.2.3", T0))
+    assert answers == [True, False, False]  # PostgreSQL's rowcount said -1 for both: RETURNING tells them apart

@@ -42,5 +42,7 @@ def handle_log_form_submission(
         ack(response_action="errors", errors={ids.DAY_BLOCK: SOMETHING_WENT_WRONG[:150]})
         return
     ack()
+    if receipt.duplicate:  # Slack redelivered the submission: the first delivery already sent the DM
+        return
     client.chat_postMessage(channel=context.user_id or "", **build_logged_message(receipt, rep.today(now)))
     publish_home(client, runtime, rep, context.user_id or "", now)
