@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from bot.ops.context import ContextExecutor
 from bot.slack.errors import handle_error
+from bot.slack.executor import BoundedExecutor
 from bot.slack.listeners import register_listeners
 from bot.slack.observe import observe_requests
 from bot.slack.runtime import Runtime
@@ -26,6 +27,8 @@ class _NoTokenNotice(logging.Filter):
 
 
 _BOLT_LOGGER = logging.getLogger("bot.slack.bolt")
+# Listeners queued or running per process before a new request waits for room (see bot/slack/executor.py).
+QUEUED_LISTENERS = 32
 _BOLT_LOGGER.addFilter(_NoTokenNotice())
 
 
@@ -68,7 +71,9 @@ def build_app(
         oauth_settings=oauth,
         logger=_BOLT_LOGGER,
         # Listeners run on this executor after the ack; it hands them the request's context (log fields).
-        listener_executor=ContextExecutor(listener_executor or ThreadPoolExecutor(max_workers=5)),
+        listener_executor=ContextExecutor(
+            BoundedExecutor(listener_executor or ThreadPoolExecutor(max_workers=5), QUEUED_LISTENERS)
+        ),
     )
     app.use(observe_requests)
     app.use(_provide(runtime))
