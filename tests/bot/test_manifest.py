@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.slack.listeners.commands import COMMANDS
+from bot.slack.oauth import BOT_SCOPES
 from tests.conftest import SHARED
 from tests.harness import SlackHarness
 
@@ -63,17 +64,7 @@ def test_manifest_runs_in_socket_mode_with_what_the_app_uses() -> None:
         "tokens_revoked",
     ]
     assert manifest()["features"]["app_home"]["home_tab_enabled"] is True
-    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == {
-        "commands",
-        "chat:write",
-        "chat:write.public",
-        "users:read",
-        "im:write",
-        "im:history",
-        "channels:history",
-        "groups:history",
-        "files:write",
-    }
+    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)  # what the OAuth flow asks for
 
 
 HTTP_MANIFEST = MANIFEST.with_name("manifest-http.yml")
