@@ -36,6 +36,9 @@ class Settings:
         redirect_uri: SLACK_REDIRECT_URI, the OAuth redirect URL if the app lists more than one.
         log_format: TALLY_LOG_FORMAT, "text" (default) or "json" (one object per line).
         prometheus_multiproc_dir: PROMETHEUS_MULTIPROC_DIR, set when several worker processes serve /metrics.
+        teams_app_id: MICROSOFT_APP_ID, the Azure Bot's app (client) id; Teams requests must be signed for it.
+        teams_app_password: MICROSOFT_APP_PASSWORD, that app's client secret (gets tokens to send to Teams).
+        teams_tenant_id: MICROSOFT_APP_TENANT_ID, the tenant of a single-tenant bot registration.
     """
 
     bot_token: str | None = None
@@ -51,6 +54,9 @@ class Settings:
     redirect_uri: str | None = None
     log_format: str = "text"
     prometheus_multiproc_dir: str | None = None
+    teams_app_id: str | None = None
+    teams_app_password: str | None = None
+    teams_tenant_id: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -79,6 +85,9 @@ class Settings:
             redirect_uri=env.get("SLACK_REDIRECT_URI") or None,
             log_format=log_format,
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            teams_app_id=env.get("MICROSOFT_APP_ID") or None,
+            teams_app_password=env.get("MICROSOFT_APP_PASSWORD") or None,
+            teams_tenant_id=env.get("MICROSOFT_APP_TENANT_ID") or None,
         )
 
     @property
@@ -95,6 +104,9 @@ class Settings:
             "SLACK_CLIENT_ID": self.client_id,
             "SLACK_CLIENT_SECRET": self.client_secret,
             "TALLY_SECRET_KEY": self.secret_key,
+            "MICROSOFT_APP_ID": self.teams_app_id,
+            "MICROSOFT_APP_PASSWORD": self.teams_app_password,
+            "MICROSOFT_APP_TENANT_ID": self.teams_tenant_id,
         }
         missing = [name for name in names if not attributes[name]]
         if missing:
