@@ -57,16 +57,20 @@ def replies_on_failure(listener: Listener) -> Listener:
     return guarded
 
 
-def attach(register: Callable[..., Any], listener: Listener, *, lazy: bool) -> None:
+def attach(
+    register: Callable[..., Any], listener: Listener, *, lazy: bool, acknowledge: Listener | None = None
+) -> None:
     """Register `listener` (guarded) with Bolt's `register` (e.g. `app.command("/log")`).
 
     lazy: the request thread acknowledges at once and the listener runs afterwards on the listener executor, as a
         Bolt lazy listener; the ack never queues behind other requests' work, however busy the executor or slow
         the database. Otherwise the listener runs in the request thread (the playground, which wants every reply
         in place when a request returns).
+    acknowledge: in lazy mode, what the request thread does instead of a bare ack (it must ack, within Slack's
+        3 s): /log writes first (bot/slack/write_before_ack.py).
     """
     if lazy:
-        register(ack=_acknowledge, lazy=[replies_on_failure(listener)])
+        register(ack=acknowledge or _acknowledge, lazy=[replies_on_failure(listener)])
     else:
         register(replies_on_failure(listener))
 

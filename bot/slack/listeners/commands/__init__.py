@@ -10,7 +10,7 @@ from slack_bolt import App
 from bot.slack.errors import attach
 from bot.slack.listeners.commands.funnel import handle_funnel
 from bot.slack.listeners.commands.kpis import handle_kpis
-from bot.slack.listeners.commands.log import handle_log
+from bot.slack.listeners.commands.log import ack_log, handle_log
 from bot.slack.listeners.commands.plan import handle_plan
 from bot.slack.listeners.commands.scorecard import handle_scorecard
 from bot.slack.listeners.commands.standings import handle_standings
@@ -27,9 +27,11 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "/kpis": handle_kpis,
     "/tally": handle_tally,
 }
+# Commands whose ack does work first: an acknowledged /log is a stored /log.
+ACKNOWLEDGE: dict[str, Callable[..., Any]] = {"/log": ack_log}
 
 
 def register(app: App, *, lazy: bool) -> None:
     """Attach every slash command."""
     for name, handler in COMMANDS.items():
-        attach(app.command(name), handler, lazy=lazy)
+        attach(app.command(name), handler, lazy=lazy, acknowledge=ACKNOWLEDGE.get(name))
