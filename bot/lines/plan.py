@@ -63,3 +63,8 @@ def _rate(rate: Rate, *, money: bool = False) -> str:
     value = fmt.money(rate.value.quantize(Decimal(1))) if money else fmt.percent(rate.value)
     basis = "given" if rate.source == "given" else f"{fmt.plural(rate.observations, 'observation')}, {rate.source}"
     return f"{value} ({basis})"
+
+
+def applied_text(reps: int, count: int) -> str:
+    """The answer to `plan apply`."""
+    return f"Set {count} daily targets for {reps} rep{'s' if reps != 1 else ''}."

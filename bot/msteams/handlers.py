@@ -1,0 +1,109 @@
+"""log, Undo, scorecard, standings and kpis as Teams messages: parse, one transaction, a card.
+
+In a channel or group chat the reply is seen by everyone there, so standings are the public board (opted-out reps
+as "a teammate") and nobody's numbers but the asker's own are shown.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.grammar import LogCommand, OpenLogForm, UndoLast, parse_log_command
+from bot.kpis_grammar import parse_kpis
+from bot.msteams.cards.kit import card, task_button, text
+from bot.msteams.cards.ledger import build_deal_logged_reply, build_logged_reply, build_undone_reply
+from bot.msteams.cards.plans import build_kpis_reply
+from bot.msteams.cards.replies import LOG_FORM, LOG_SEVERAL, Reply
+from bot.msteams.cards.scorecard import build_scorecard_reply, build_standings_reply
+from bot.msteams.people import mentioned_rep
+from bot.msteams.runtime import TeamsRuntime
+from bot.msteams.turns import Turn
+from bot.period_grammar import parse_window
+from bot.standings_grammar import parse_standings
+from metrics.deal_records import DealRequest
+from metrics.errors import NotAllowed
+from metrics.records import RepContext, Role
+from metrics.services import deals, kpi_cards, ledger, scorecards, standings, undo
+
+SCORECARD_USAGE = "Try `scorecard`, `scorecard month`, `scorecard today` or (managers) `scorecard @bob quarter`."
+PRIVATE = "I show someone else's numbers only in our 1:1 chat, not where others can read them."
+
+
+def handle_log(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:
+    """log …: activity, a deal, or undo the last log; `log` alone offers the form."""
+    parsed = parse_log_command(words, metrics=rep.metrics, today=rep.today(now), backdate_days=rep.backdate_days)
+    if isinstance(parsed, OpenLogForm):
+        offer = "Log several metrics at once:"
+        return Reply(
+            offer, card([text(offer)], fallback=offer, actions=[task_button(LOG_SEVERAL, {"tally": LOG_FORM})])
+        )
+    return _carry_out(runtime, parsed, rep, turn.key, now)
+
+
+def _carry_out(runtime: TeamsRuntime, parsed: LogCommand, rep: RepContext, key: str, now: datetime) -> Reply:
+    with runtime.sessions.begin() as session:
+        if isinstance(parsed, UndoLast):
+            return build_undone_reply(undo.undo_last(session, rep=rep, source=runtime.source, now=now))
+        if isinstance(parsed, DealRequest):
+            receipt = deals.log_deal(
+                session, rep=rep, request=parsed, source=runtime.source, now=now, idempotency_key=key
+            )
+            return build_deal_logged_reply(receipt, rep.today(now))
+        assert not isinstance(parsed, OpenLogForm)
+        logged = ledger.log_activity(
+            session, rep=rep, request=parsed, source=runtime.source, now=now, idempotency_key=key
+        )
+        return build_logged_reply(logged, rep.today(now))
+
+
+def handle_undo_button(runtime: TeamsRuntime, rep: RepContext, batch_id: str, now: datetime) -> Reply:
+    """The Undo button under a log: reverse exactly that log, once; a second press changes nothing."""
+    with runtime.sessions.begin() as session:
+        receipt = undo.undo_log(session, rep=rep, batch_id=batch_id, source=runtime.source, now=now)
+    return build_undone_reply(receipt)
+
+
+def handle_scorecard(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:
+    """scorecard [@rep] [period]: the asker's card, or a rep's they may see (in the 1:1 chat only)."""
+    window = parse_window(words, usage=SCORECARD_USAGE)
+    other = _other(runtime, turn, now)
+    with runtime.sessions.begin() as session:
+        card_ = scorecards.scorecard(session, asker=rep, now=now, rep_id=other, window=window)
+    return build_scorecard_reply(card_)
+
+
+def handle_standings(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:
+    """standings [score|points|metric] [period] [team NAME] [post]: the team's board."""
+    asked = parse_standings(words, rep.metrics)
+    if asked.post and rep.role is Role.REP:
+        raise NotAllowed("Managers and admins post standings; `standings` shows them to you.")
+    with runtime.sessions.begin() as session:
+        board = standings.standings(
+            session,
+            asker=rep,
+            now=now,
+            ranked_by=asked.ranked_by,
+            window=asked.window,
+            team_name=asked.team_name,
+            public=asked.post or not turn.personal,
+        )
+    return build_standings_reply(board)
+
+
+def handle_kpis(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:
+    """kpis [period] [team|everyone|@rep]: the eight KPIs."""
+    request = parse_kpis(words, today=rep.today(now), week_start=rep.week_start, mentioned=bool(turn.mentions))
+    other = _other(runtime, turn, now)
+    with runtime.sessions.begin() as session:
+        kpis = kpi_cards.kpi_card(
+            session, asker=rep, audience=request.audience, period=request.period, now=now, rep_id=other
+        )
+    return build_kpis_reply(kpis)
+
+
+def _other(runtime: TeamsRuntime, turn: Turn, now: datetime) -> int | None:
+    """The rep id of the person a read names, if any; only in the 1:1 chat (a channel would show it to all)."""
+    if turn.mentions and not turn.personal:
+        raise NotAllowed(PRIVATE)
+    other = mentioned_rep(runtime, turn, now)
+    return other.rep_id if other else None

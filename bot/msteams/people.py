@@ -1,0 +1,63 @@
+"""Turning the person behind a Teams turn (or someone they mention) into a Tally rep."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.msteams.runtime import TeamsRuntime
+from bot.msteams.turns import Mention, Turn
+from metrics.errors import UnknownRep, UsageError
+from metrics.records import Platform, RepContext
+from metrics.services import identity
+
+NO_ACCOUNT = (
+    "I can only keep numbers for people signed in to a Microsoft 365 organisation, and Teams did not say "
+    "who you are. Try again from Teams itself."
+)
+
+
+def acting_rep(runtime: TeamsRuntime, turn: Turn, now: datetime) -> RepContext:
+    """The rep writing this turn, registered on first contact; their name, zone and 1:1 reference kept current.
+
+    Raises:
+        UsageError: the activity names no tenant or no Entra ID object id (nothing is written).
+    """
+    if not turn.tenant_id or not turn.aad_object_id:
+        raise UsageError(NO_ACCOUNT)
+    with runtime.sessions.begin() as session:
+        return identity.meet_rep(
+            session,
+            platform=Platform.TEAMS,
+            workspace_external_id=turn.tenant_id,
+            user_external_id=turn.aad_object_id,
+            display_name=turn.name,
+            timezone=turn.timezone,
+            conversation_ref=turn.reference,
+            defaults=runtime.defaults,
+            now=now,
+        )
+
+
+def mentioned_rep(runtime: TeamsRuntime, turn: Turn, now: datetime) -> RepContext | None:
+    """The first person mentioned besides Tally, registered if new (a manager may set a newcomer's target).
+
+    Raises:
+        UnknownRep: Teams did not tell Tally who the mentioned person is.
+    """
+    if not turn.mentions:
+        return None
+    mention: Mention = turn.mentions[0]
+    if not mention.aad_object_id or not turn.tenant_id:
+        raise UnknownRep(f"I couldn't tell who {mention.name or 'that'} is in Teams; try mentioning them again.")
+    with runtime.sessions.begin() as session:
+        return identity.meet_rep(
+            session,
+            platform=Platform.TEAMS,
+            workspace_external_id=turn.tenant_id,
+            user_external_id=mention.aad_object_id,
+            display_name=mention.name or "Someone",
+            timezone=None,
+            conversation_ref=None,
+            defaults=runtime.defaults,
+            now=now,
+        )
