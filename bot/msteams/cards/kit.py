@@ -29,7 +29,8 @@ ELEMENTS_1_5 = frozenset({
 ACTIONS_1_5 = frozenset({
     "Action.OpenUrl", "Action.Submit", "Action.ShowCard", "Action.ToggleVisibility", "Action.Execute",
 })  # fmt: skip
-_MARKDOWN = re.compile(r"([\\*_\[\]()`#>~|])")
+# Enough to keep typed text literal: emphasis, links (no "[" → no link), code and strikethrough.
+_MARKDOWN = re.compile(r"([\\*_\[\]`~])")
 
 
 def md(text: str) -> str:

@@ -34,7 +34,7 @@ def build_deal_logged_reply(receipt: DealReceipt, today: date) -> Reply:
     head = words.DEAL_HEADLINES[receipt.action]
     tail = f"{words.deal_value(deal)}, {words.deal_when(receipt, today)}."
     account = deal.account or "no account"
-    body: list[Element] = [text(f"{lead}{_DEAL_EMOJI[receipt.action]} {head} **{md(account)}** — {md(tail)}")]
+    body: list[Element] = [text(f"{lead}{_DEAL_EMOJI[receipt.action]} {head} **{md(account)}** — {tail}")]
     if detail := words.deal_detail(deal, receipt):
         body.append(text(md(detail), subtle=True))
     fallback = f"{lead}{head} {account} — {tail}"
