@@ -4,10 +4,11 @@ event loop for the tests and the playground (which then talk to it over real HTT
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, TextIO
 
 from aiohttp import web
 
@@ -16,9 +17,25 @@ from bot.msteams.auth import TeamsAuth
 from bot.msteams.runtime import TeamsRuntime
 
 
-def serve(runtime: TeamsRuntime, auth: TeamsAuth, *, host: str, port: int) -> None:
-    """Serve until interrupted (SIGINT or SIGTERM end it cleanly)."""
-    web.run_app(build_teams_app(runtime, auth), host=host, port=port, print=None)
+def serve(runtime: TeamsRuntime, auth: TeamsAuth, *, host: str, port: int, out: TextIO) -> None:
+    """Serve until SIGINT or SIGTERM, then finish the requests in flight; the address goes to `out` once bound."""
+    asyncio.run(_serve(build_teams_app(runtime, auth), host, port, out))
+
+
+async def _serve(app: web.Application, host: str, port: int, out: TextIO) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    bound_host, bound_port = runner.addresses[0][:2]
+    print(f"Tally is serving Microsoft Teams at http://{bound_host}:{bound_port}/api/messages", file=out, flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
 
 class TeamsServer:
