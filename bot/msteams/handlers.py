@@ -15,7 +15,7 @@ from bot.msteams.cards.ledger import build_deal_logged_reply, build_logged_reply
 from bot.msteams.cards.plans import build_kpis_reply
 from bot.msteams.cards.replies import LOG_FORM, LOG_SEVERAL, Reply
 from bot.msteams.cards.scorecard import build_scorecard_reply, build_standings_reply
-from bot.msteams.people import mentioned_rep
+from bot.msteams.people import named_rep_id
 from bot.msteams.runtime import TeamsRuntime
 from bot.msteams.turns import Turn
 from bot.period_grammar import parse_window
@@ -26,7 +26,6 @@ from metrics.records import RepContext, Role
 from metrics.services import deals, kpi_cards, ledger, scorecards, standings, undo
 
 SCORECARD_USAGE = "Try `scorecard`, `scorecard month`, `scorecard today` or (managers) `scorecard @bob quarter`."
-PRIVATE = "I show someone else's numbers only in our 1:1 chat, not where others can read them."
 
 
 def handle_log(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:
@@ -66,7 +65,7 @@ def handle_undo_button(runtime: TeamsRuntime, rep: RepContext, batch_id: str, no
 def handle_scorecard(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:
     """scorecard [@rep] [period]: the asker's card, or a rep's they may see (in the 1:1 chat only)."""
     window = parse_window(words, usage=SCORECARD_USAGE)
-    other = _other(runtime, turn, now)
+    other = named_rep_id(runtime, turn, now)
     with runtime.sessions.begin() as session:
         card_ = scorecards.scorecard(session, asker=rep, now=now, rep_id=other, window=window)
     return build_scorecard_reply(card_)
@@ -93,17 +92,9 @@ def handle_standings(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: 
 def handle_kpis(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:
     """kpis [period] [team|everyone|@rep]: the eight KPIs."""
     request = parse_kpis(words, today=rep.today(now), week_start=rep.week_start, mentioned=bool(turn.mentions))
-    other = _other(runtime, turn, now)
+    other = named_rep_id(runtime, turn, now)
     with runtime.sessions.begin() as session:
         kpis = kpi_cards.kpi_card(
             session, asker=rep, audience=request.audience, period=request.period, now=now, rep_id=other
         )
     return build_kpis_reply(kpis)
-
-
-def _other(runtime: TeamsRuntime, turn: Turn, now: datetime) -> int | None:
-    """The rep id of the person a read names, if any; only in the 1:1 chat (a channel would show it to all)."""
-    if turn.mentions and not turn.personal:
-        raise NotAllowed(PRIVATE)
-    other = mentioned_rep(runtime, turn, now)
-    return other.rep_id if other else None

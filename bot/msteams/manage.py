@@ -13,7 +13,7 @@ from bot.msteams.cards.plans import (
     build_target_set_reply,
 )
 from bot.msteams.cards.replies import Reply, build_done_reply
-from bot.msteams.people import mentioned_rep
+from bot.msteams.people import mentioned_rep, named_rep_id
 from bot.msteams.runtime import TeamsRuntime
 from bot.msteams.turns import Turn
 from bot.plan_grammar import ApplyPlan, parse_plan
@@ -42,10 +42,10 @@ def handle_target(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str
 def handle_plan(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:
     """plan $5M year [rates] [team|everyone|@rep], or plan apply."""
     parsed = parse_plan(words, mentioned=bool(turn.mentions))
-    other = mentioned_rep(runtime, turn, now)
+    other = None if isinstance(parsed, ApplyPlan) else named_rep_id(runtime, turn, now)
     with runtime.sessions.begin() as session:
         if isinstance(parsed, ApplyPlan):
             reps, count = planning.apply_latest(session, asker=rep, now=now)
             return build_done_reply(applied_text(reps, count), "🎯")
-        request = parsed if other is None else dataclasses.replace(parsed, rep_id=other.rep_id)
+        request = parsed if other is None else dataclasses.replace(parsed, rep_id=other)
         return build_plan_reply(planning.plan(session, asker=rep, request=request, now=now))

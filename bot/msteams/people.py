@@ -6,10 +6,11 @@ from datetime import datetime
 
 from bot.msteams.runtime import TeamsRuntime
 from bot.msteams.turns import Mention, Turn
-from metrics.errors import UnknownRep, UsageError
+from metrics.errors import NotAllowed, UnknownRep, UsageError
 from metrics.records import Platform, RepContext
 from metrics.services import identity
 
+PRIVATE = "I show someone else's numbers only in our 1:1 chat, not where others can read them."
 NO_ACCOUNT = (
     "I can only keep numbers for people signed in to a Microsoft 365 organisation, and Teams did not say "
     "who you are. Try again from Teams itself."
@@ -61,3 +62,16 @@ def mentioned_rep(runtime: TeamsRuntime, turn: Turn, now: datetime) -> RepContex
             defaults=runtime.defaults,
             now=now,
         )
+
+
+def named_rep_id(runtime: TeamsRuntime, turn: Turn, now: datetime) -> int | None:
+    """The rep id of the person a read (scorecard, kpis, plan) names, if any: only in the 1:1 chat, since a reply
+    in a channel or group chat is read by everyone there.
+
+    Raises:
+        NotAllowed: someone is named outside the 1:1 chat.
+    """
+    if turn.mentions and not turn.personal:
+        raise NotAllowed(PRIVATE)
+    other = mentioned_rep(runtime, turn, now)
+    return other.rep_id if other else None
