@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.grammar import LogCommand, OpenLogForm, UndoLast, parse_log_command
+from bot.chat_actions import carry_out_log, read_standings
+from bot.grammar import LogCommand, OpenLogForm, parse_log_command
 from bot.kpis_grammar import parse_kpis
 from bot.msteams.cards.kit import card, task_button, text
 from bot.msteams.cards.ledger import build_deal_logged_reply, build_logged_reply, build_undone_reply
@@ -20,10 +21,10 @@ from bot.msteams.runtime import TeamsRuntime
 from bot.msteams.turns import Turn
 from bot.period_grammar import parse_window
 from bot.standings_grammar import parse_standings
-from metrics.deal_records import DealRequest
+from metrics.deal_records import DealReceipt
 from metrics.errors import NotAllowed
-from metrics.records import RepContext, Role
-from metrics.services import deals, kpi_cards, ledger, scorecards, standings, undo
+from metrics.records import RepContext, Role, UndoReceipt
+from metrics.services import kpi_cards, scorecards, undo
 
 SCORECARD_USAGE = "Try `scorecard`, `scorecard month`, `scorecard today` or (managers) `scorecard @bob quarter`."
 
@@ -41,18 +42,12 @@ def handle_log(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, n
 
 def _carry_out(runtime: TeamsRuntime, parsed: LogCommand, rep: RepContext, key: str, now: datetime) -> Reply:
     with runtime.sessions.begin() as session:
-        if isinstance(parsed, UndoLast):
-            return build_undone_reply(undo.undo_last(session, rep=rep, source=runtime.source, now=now))
-        if isinstance(parsed, DealRequest):
-            receipt = deals.log_deal(
-                session, rep=rep, request=parsed, source=runtime.source, now=now, idempotency_key=key
-            )
-            return build_deal_logged_reply(receipt, rep.today(now))
-        assert not isinstance(parsed, OpenLogForm)
-        logged = ledger.log_activity(
-            session, rep=rep, request=parsed, source=runtime.source, now=now, idempotency_key=key
-        )
-        return build_logged_reply(logged, rep.today(now))
+        done = carry_out_log(session, parsed, rep, source=runtime.source, key=key, now=now)
+    if isinstance(done, UndoReceipt):
+        return build_undone_reply(done)
+    if isinstance(done, DealReceipt):
+        return build_deal_logged_reply(done, rep.today(now))
+    return build_logged_reply(done, rep.today(now))
 
 
 def handle_undo_button(runtime: TeamsRuntime, rep: RepContext, batch_id: str, now: datetime) -> Reply:
@@ -77,15 +72,7 @@ def handle_standings(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: 
     if asked.post and rep.role is Role.REP:
         raise NotAllowed("Managers and admins post standings; `standings` shows them to you.")
     with runtime.sessions.begin() as session:
-        board = standings.standings(
-            session,
-            asker=rep,
-            now=now,
-            ranked_by=asked.ranked_by,
-            window=asked.window,
-            team_name=asked.team_name,
-            public=asked.post or not turn.personal,
-        )
+        board = read_standings(session, rep, asked, now, public=asked.post or not turn.personal)
     return build_standings_reply(board)
 
 

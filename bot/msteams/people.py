@@ -25,18 +25,7 @@ def acting_rep(runtime: TeamsRuntime, turn: Turn, now: datetime) -> RepContext:
     """
     if not turn.tenant_id or not turn.aad_object_id:
         raise UsageError(NO_ACCOUNT)
-    with runtime.sessions.begin() as session:
-        return identity.meet_rep(
-            session,
-            platform=Platform.TEAMS,
-            workspace_external_id=turn.tenant_id,
-            user_external_id=turn.aad_object_id,
-            display_name=turn.name,
-            timezone=turn.timezone,
-            conversation_ref=turn.reference,
-            defaults=runtime.defaults,
-            now=now,
-        )
+    return _meet(runtime, turn.tenant_id, Mention("", turn.name, turn.aad_object_id), turn, now)
 
 
 def mentioned_rep(runtime: TeamsRuntime, turn: Turn, now: datetime) -> RepContext | None:
@@ -50,15 +39,21 @@ def mentioned_rep(runtime: TeamsRuntime, turn: Turn, now: datetime) -> RepContex
     mention: Mention = turn.mentions[0]
     if not mention.aad_object_id or not turn.tenant_id:
         raise UnknownRep(f"I couldn't tell who {mention.name or 'that'} is in Teams; try mentioning them again.")
+    return _meet(runtime, turn.tenant_id, mention, None, now)
+
+
+def _meet(runtime: TeamsRuntime, tenant_id: str, person: Mention, own: Turn | None, now: datetime) -> RepContext:
+    """Register or refresh `person`; `own` is their own turn (zone and 1:1 reference), None for a mention."""
+    assert person.aad_object_id
     with runtime.sessions.begin() as session:
         return identity.meet_rep(
             session,
             platform=Platform.TEAMS,
-            workspace_external_id=turn.tenant_id,
-            user_external_id=mention.aad_object_id,
-            display_name=mention.name or "Someone",
-            timezone=None,
-            conversation_ref=None,
+            workspace_external_id=tenant_id,
+            user_external_id=person.aad_object_id,
+            display_name=person.name or "Someone",
+            timezone=own.timezone if own else None,
+            conversation_ref=own.reference if own else None,
             defaults=runtime.defaults,
             now=now,
         )

@@ -86,11 +86,7 @@ def register_rep(
         defaults: settings for a workspace seen for the first time.
         now: the current instant (aware).
     """
-    workspace = _get_or_create(
-        session,
-        lambda: queries.workspace_by_external_id(session, platform, workspace_external_id),
-        lambda: new_workspace(session, platform, workspace_external_id, defaults, now),
-    )
+    workspace = _workspace(session, platform, workspace_external_id, defaults, now)
     rep = _get_or_create(
         session,
         lambda: queries.rep_by_identity(session, workspace.id, platform, user_external_id),
@@ -129,11 +125,7 @@ def meet_rep(
         defaults: settings for a workspace seen for the first time.
         now: the current instant (aware).
     """
-    workspace = _get_or_create(
-        session,
-        lambda: queries.workspace_by_external_id(session, platform, workspace_external_id),
-        lambda: new_workspace(session, platform, workspace_external_id, defaults, now),
-    )
+    workspace = _workspace(session, platform, workspace_external_id, defaults, now)
     if workspace.uninstalled_at is not None:  # someone there is talking to Tally: it was installed again
         workspace.uninstalled_at = None
 
@@ -150,6 +142,16 @@ def meet_rep(
         account.conversation_ref = conversation_ref
     refresh_profile(session, rep_id=rep.id, name=display_name, timezone=timezone)
     return _context(session, workspace, rep)
+
+
+def _workspace(
+    session: Session, platform: Platform, external_id: str, defaults: WorkspaceDefaults, now: datetime
+) -> Workspace:
+    return _get_or_create(
+        session,
+        lambda: queries.workspace_by_external_id(session, platform, external_id),
+        lambda: new_workspace(session, platform, external_id, defaults, now),
+    )
 
 
 def _identity(
