@@ -21,7 +21,7 @@ from microsoft_agents.hosting.core import CardFactory, TurnContext
 
 from bot.msteams import tasks
 from bot.msteams.auth import TeamsAuth
-from bot.msteams.cards.replies import UNDO, Reply
+from bot.msteams.cards.replies import Reply
 from bot.msteams.commands import answer
 from bot.msteams.mentions import resolve_mentions
 from bot.msteams.runtime import TeamsRuntime
@@ -54,8 +54,7 @@ class TallyAgent:
         turn = await resolve_mentions(context, read_turn(context.activity))
         reply = await asyncio.to_thread(answer, self.runtime, turn)
         message = reply_activity(reply)
-        pressed = turn.value is not None and turn.value.get("tally") == UNDO
-        if pressed and context.activity.reply_to_id:
+        if reply.replace_original and context.activity.reply_to_id:
             # The Undo button's answer takes the place of the confirmation it was under, as in Slack.
             message.id = context.activity.reply_to_id
             await context.update_activity(message)

@@ -6,6 +6,7 @@ as "a teammate") and nobody's numbers but the asker's own are shown.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from bot.chat_actions import carry_out_log, read_standings
@@ -54,7 +55,8 @@ def handle_undo_button(runtime: TeamsRuntime, rep: RepContext, batch_id: str, no
     """The Undo button under a log: reverse exactly that log, once; a second press changes nothing."""
     with runtime.sessions.begin() as session:
         receipt = undo.undo_log(session, rep=rep, batch_id=batch_id, source=runtime.source, now=now)
-    return build_undone_reply(receipt)
+    # It takes the confirmation's place; a refusal (someone else's log) is a new message and leaves it be.
+    return dataclasses.replace(build_undone_reply(receipt), replace_original=True)
 
 
 def handle_scorecard(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:

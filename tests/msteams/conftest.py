@@ -91,12 +91,14 @@ class TeamsHarness:
         assert len(new) == 1 and new[0].status < 300, new
         return checked(new[0].body)
 
-    def press(self, who: str, card_activity: dict[str, Any], title: str) -> tuple[str, dict[str, Any]]:
+    def press(
+        self, who: str, card_activity: dict[str, Any], title: str, *, channel: bool = False
+    ) -> tuple[str, dict[str, Any]]:
         """Press a card's Submit button as Teams does: a message with the button's data as `value`. Returns the
         method the answer came by (POST for a new message, PUT for an update of the card) and the answer."""
         data = next(action["data"] for action in card_of(card_activity)["actions"] if action["title"] == title)
         before = len(self.connector.calls())
-        status, _ = self.post(self.activity(who, value=data, replyToId=card_activity["id"]))
+        status, _ = self.post(self.activity(who, channel=channel, value=data, replyToId=card_activity["id"]))
         assert status in (200, 202), status
         (call,) = self.connector.calls()[before:]
         return call.method, checked(call.body)

@@ -39,6 +39,12 @@ def test_log_then_undo_on_the_card_then_scorecard(teams: TeamsHarness) -> None:
     assert {"title": "Dials", "value": "7 · 7 pts"} in card_of(card)["body"][3]["facts"]
 
 
+def test_nobody_else_can_undo_a_log_from_its_card_in_a_channel(teams: TeamsHarness) -> None:
+    logged = teams.say("ana", "log 12 dials", channel=True)
+    method, refused = teams.press("ben", logged, "Undo", channel=True)
+    assert method == "POST" and "among yours" in card_text(refused) and entries(teams) == 12
+
+
 def test_log_undo_undoes_the_last_log(teams: TeamsHarness) -> None:
     teams.say("ana", "log 4 emails")
     reply = teams.say("ana", "log undo")

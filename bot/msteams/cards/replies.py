@@ -36,11 +36,12 @@ COMMANDS = (
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What Tally answers a turn with: plain text (the whole answer, or a card's fallback and summary) and an
-    optional Adaptive Card."""
+    """What Tally answers a turn with: plain text (the whole answer, or a card's fallback and summary), an
+    optional Adaptive Card, and whether it takes the place of the card whose button was pressed."""
 
     text: str
     card: Card | None = None
+    replace_original: bool = False
 
 
 def from_core(words: str) -> str:
