@@ -47,10 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tally", description="Tally, the sales-accountability bot for Slack.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="connect to Slack (Socket Mode, or HTTP with --http)")
+    run = commands.add_parser("run", help="connect to Slack (Socket Mode, or HTTP with --http), or serve Teams")
     run.add_argument("--http", action="store_true", help="serve Slack's HTTP requests instead of Socket Mode")
-    run.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
-    run.add_argument("--port", type=int, default=3000, help="port to listen on with --http (default 3000)")
+    run.add_argument("--teams", action="store_true", help="serve Microsoft Teams at /api/messages instead of Slack")
+    run.add_argument("--anonymous", action="store_true", help="with --teams: accept unsigned requests (local only)")
+    run.add_argument("--host", default="0.0.0.0", help="address to listen on with --http or --teams (default 0.0.0.0)")
+    run.add_argument("--port", type=int, help="port to listen on (default 3000 with --http, 3978 with --teams)")
     run.add_argument("--workers", type=int, default=2, help="with --http: worker processes (default 2)")
     run.add_argument("--threads", type=int, default=8, help="with --http: request threads per worker (default 8)")
     run.add_argument(
@@ -94,6 +96,8 @@ def _sessions(database_url: str) -> sessionmaker[Session]:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.teams:
+        return _run_teams(args, settings)
     compose.require_slack(settings, serving=True, http=args.http)
     if args.http:
         return _run_http(args, settings)
@@ -131,8 +135,32 @@ def _run_http(args: argparse.Namespace, settings: Settings) -> int:
 
     scheduler = None if args.no_scheduler else _start_scheduler_process()
     try:
-        options = serve.ServeOptions(args.host, args.port, args.workers, args.threads, args.graceful_timeout)
+        port = 3000 if args.port is None else args.port
+        options = serve.ServeOptions(args.host, port, args.workers, args.threads, args.graceful_timeout)
         serve.serve(build_worker_app, options, hooks={"child_exit": serve.forget_worker_metrics})
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=30)
+    return 0
+
+
+def _run_teams(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve Teams' activities with aiohttp; the scheduler, unless --no-scheduler, runs as a child process (the
+    same `tally scheduler` as beside `--http`, so one scheduler serves Slack and Teams workspaces alike)."""
+    from bot.msteams.auth import teams_auth
+    from bot.msteams.runtime import TeamsRuntime
+    from bot.msteams.server import serve
+
+    auth = teams_auth(settings, anonymous=args.anonymous)  # ConfigError without MICROSOFT_APP_* unless anonymous
+    if args.anonymous:
+        logger.warning("--anonymous: Teams requests are not authenticated; never expose this port to a network")
+    sessions = _sessions(settings.database_url)
+    runtime = TeamsRuntime(sessions=sessions, defaults=settings.workspace_defaults)
+    scheduler = None if args.no_scheduler else _start_scheduler_process()
+    port = 3978 if args.port is None else args.port
+    try:
+        serve(runtime, auth, host=args.host, port=port, out=sys.stdout)
     finally:
         if scheduler is not None:
             scheduler.terminate()

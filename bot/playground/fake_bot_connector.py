@@ -3,8 +3,9 @@
 The Agents SDK sends every reply and proactive message to the activity's `serviceUrl`
 (`POST /v3/conversations/{id}/activities[/{replyToId}]`), edits with `PUT …/activities/{id}`, deletes with
 `DELETE …/activities/{id}` and opens 1:1 chats with `POST /v3/conversations`. This server answers those calls
-on 127.0.0.1 like the real service, records each one, and can be told to fail the next calls (a 429 with
-Retry-After, a 5xx, a 403 for a user who removed the app) so tests and the playground see real HTTP.
+on 127.0.0.1 like the real service (and `GET …/members/{id}` for people added with `add_member`), records
+each one, and can be told to fail the next calls (a 429 with Retry-After, a 5xx, a 403 for a user who removed
+the app) so tests and the playground see real HTTP.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class ConnectorFault:
 class _State:
     calls: list[ConnectorCall] = field(default_factory=list)
     faults: deque[ConnectorFault] = field(default_factory=deque)
+    members: dict[str, dict[str, str]] = field(default_factory=dict)
     next_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     arrived: threading.Condition = field(init=False)
@@ -96,6 +98,11 @@ class FakeBotConnector:
         with self._state.lock:
             self._state.faults.extend(faults)
 
+    def add_member(self, user_id: str, aad_object_id: str, name: str) -> None:
+        """Make `GET /v3/conversations/{any}/members/{user_id}` answer with this person (Teams' mention lookup)."""
+        with self._state.lock:
+            self._state.members[user_id] = {"id": user_id, "aadObjectId": aad_object_id, "name": name}
+
     def calls(self) -> list[ConnectorCall]:
         """Every call so far, oldest first."""
         with self._state.lock:
@@ -138,6 +145,20 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+
+    def do_GET(self) -> None:
+        parts = self.path.split("?", 1)[0].strip("/").split("/")
+        state = self.server.state
+        with state.lock:
+            found = state.members.get(parts[4]) if len(parts) == 5 and parts[3] == "members" else None
+            status = 200 if found else 404
+            conversation = parts[2] if len(parts) > 2 else ""
+            call = ConnectorCall(
+                "GET", self.path, conversation, {}, status, time.time(), self.headers.get("Authorization")
+            )
+            state.calls.append(call)
+            state.arrived.notify_all()
+        self._answer(status, found or {"error": {"code": "MemberNotFound", "message": "no such member"}})
 
     def do_POST(self) -> None:
         self._handle("POST")

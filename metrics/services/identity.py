@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from metrics.catalog import DEFAULT_METRICS
 from metrics.models import ChatIdentity, MetricDef, Rep, Workspace
 from metrics.periods import is_valid_zone
 from metrics.records import Platform, RepContext, Role, WorkspaceDefaults
+from metrics.services.preferences import refresh_profile
 
 T = TypeVar("T")
 
@@ -84,17 +86,87 @@ def register_rep(
         defaults: settings for a workspace seen for the first time.
         now: the current instant (aware).
     """
-    workspace = _get_or_create(
-        session,
-        lambda: queries.workspace_by_external_id(session, platform, workspace_external_id),
-        lambda: new_workspace(session, platform, workspace_external_id, defaults, now),
-    )
+    workspace = _workspace(session, platform, workspace_external_id, defaults, now)
     rep = _get_or_create(
         session,
         lambda: queries.rep_by_identity(session, workspace.id, platform, user_external_id),
         lambda: _new_rep(session, workspace, platform, user_external_id, display_name, timezone, now),
     )
     return _context(session, workspace, rep)
+
+
+def meet_rep(
+    session: Session,
+    *,
+    platform: Platform,
+    workspace_external_id: str,
+    user_external_id: str,
+    display_name: str,
+    timezone: str | None,
+    conversation_ref: dict[str, Any] | None,
+    defaults: WorkspaceDefaults,
+    now: datetime,
+) -> RepContext:
+    """Return the rep behind a chat account (registering them on first sight) and keep what the platform says
+    about them current: name, time zone, and the reference of their 1:1 conversation.
+
+    For platforms that say who is writing on every message (Teams): the name and zone follow like a profile
+    change (see `preferences.refresh_profile`), and `conversation_ref`, when given, replaces the stored one only
+    if it differs, so an unchanged turn writes nothing.
+
+    Args:
+        session: an open transaction.
+        platform: the chat platform the account lives on.
+        workspace_external_id: the platform's id of the workspace (a Teams tenant id).
+        user_external_id: the platform's id of the user (an Entra ID object id).
+        display_name: the name the platform shows.
+        timezone: the IANA zone the client reported, if any; an unknown name is ignored.
+        conversation_ref: how to reach the person proactively (None: this turn did not come from a 1:1 chat).
+        defaults: settings for a workspace seen for the first time.
+        now: the current instant (aware).
+    """
+    workspace = _workspace(session, platform, workspace_external_id, defaults, now)
+    if workspace.uninstalled_at is not None:  # someone there is talking to Tally: it was installed again
+        workspace.uninstalled_at = None
+
+    def created() -> tuple[ChatIdentity, Rep]:
+        _new_rep(session, workspace, platform, user_external_id, display_name, timezone, now)
+        found = _identity(session, workspace.id, platform, user_external_id)
+        assert found is not None  # just flushed in this transaction
+        return found
+
+    account, rep = _get_or_create(
+        session, lambda: _identity(session, workspace.id, platform, user_external_id), created
+    )
+    if conversation_ref is not None and account.conversation_ref != conversation_ref:
+        account.conversation_ref = conversation_ref
+    refresh_profile(session, rep_id=rep.id, name=display_name, timezone=timezone)
+    return _context(session, workspace, rep)
+
+
+def _workspace(
+    session: Session, platform: Platform, external_id: str, defaults: WorkspaceDefaults, now: datetime
+) -> Workspace:
+    return _get_or_create(
+        session,
+        lambda: queries.workspace_by_external_id(session, platform, external_id),
+        lambda: new_workspace(session, platform, external_id, defaults, now),
+    )
+
+
+def _identity(
+    session: Session, workspace_id: int, platform: Platform, external_user_id: str
+) -> tuple[ChatIdentity, Rep] | None:
+    row = session.execute(
+        select(ChatIdentity, Rep)
+        .join(Rep, Rep.id == ChatIdentity.rep_id)
+        .where(
+            ChatIdentity.workspace_id == workspace_id,
+            ChatIdentity.platform == platform,
+            ChatIdentity.external_user_id == external_user_id,
+        )
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 def _get_or_create(session: Session, find: Callable[[], T | None], create: Callable[[], T]) -> T:

@@ -13,7 +13,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.grammar import LogCommand, OpenLogForm, UndoLast, parse_log_command
+from bot.chat_actions import carry_out_log
+from bot.grammar import LogCommand, OpenLogForm, parse_log_command
 from bot.slack.blocks.deals import build_deal_logged_message
 from bot.slack.blocks.forms import build_log_form
 from bot.slack.blocks.kit import Message
@@ -23,9 +24,8 @@ from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
 from bot.slack.text import read_command_text
 from bot.slack.write_before_ack import WRITES
-from metrics.deal_records import DealRequest
-from metrics.records import RepContext
-from metrics.services import deals, ledger, undo
+from metrics.deal_records import DealReceipt
+from metrics.records import RepContext, UndoReceipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +77,9 @@ def _do(command: dict[str, Any], client: WebClient, context: BoltContext, runtim
 def _carry_out(parsed: LogCommand, runtime: Runtime, rep: RepContext, key: str | None, now: datetime) -> Message:
     """Do what the line asked, in one transaction, and build the reply."""
     with runtime.sessions.begin() as session:
-        if isinstance(parsed, UndoLast):
-            return build_undone_message(undo.undo_last(session, rep=rep, source=runtime.source, now=now))
-        if isinstance(parsed, DealRequest):
-            receipt = deals.log_deal(
-                session, rep=rep, request=parsed, source=runtime.source, now=now, idempotency_key=key
-            )
-            return build_deal_logged_message(receipt, rep.today(now))
-        assert not isinstance(parsed, OpenLogForm)
-        logged = ledger.log_activity(
-            session, rep=rep, request=parsed, source=runtime.source, now=now, idempotency_key=key
-        )
-        return build_logged_message(logged, rep.today(now))
+        done = carry_out_log(session, parsed, rep, source=runtime.source, key=key, now=now)
+    if isinstance(done, UndoReceipt):
+        return build_undone_message(done)
+    if isinstance(done, DealReceipt):
+        return build_deal_logged_message(done, rep.today(now))
+    return build_logged_message(done, rep.today(now))

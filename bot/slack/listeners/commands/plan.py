@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.lines.plan import applied_text
 from bot.plan_grammar import ApplyPlan, parse_plan
 from bot.slack.blocks.plan import build_plan_message
 from bot.slack.blocks.targets import build_done_message
@@ -29,7 +30,7 @@ def handle_plan(
     with runtime.sessions.begin() as session:
         if isinstance(parsed, ApplyPlan):
             reps, count = planning.apply_latest(session, asker=rep, now=now)
-            reply = build_done_message(f"Set {count} daily targets for {reps} rep{'s' if reps != 1 else ''}.", ":dart:")
+            reply = build_done_message(applied_text(reps, count), ":dart:")
         else:
             other = mentioned_rep(session, context, words.mentions)
             request = parsed if other is None else dataclasses.replace(parsed, rep_id=other)

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.chat_actions import read_standings
 from bot.slack.blocks.standings import build_standings_message
 from bot.slack.blocks.targets import build_done_message
 from bot.slack.people import acting_rep
@@ -16,7 +17,6 @@ from bot.standings_grammar import parse_standings
 from metrics.errors import NotAllowed, UsageError
 from metrics.records import Role
 from metrics.score_records import Standings
-from metrics.services import standings
 
 
 def handle_standings(
@@ -30,15 +30,7 @@ def handle_standings(
     if asked.post and rep.role is Role.REP:
         raise NotAllowed("Managers and admins post standings; `/standings` shows them to you.")
     with runtime.sessions.begin() as session:
-        board = standings.standings(
-            session,
-            asker=rep,
-            now=now,
-            ranked_by=asked.ranked_by,
-            window=asked.window,
-            team_name=asked.team_name,
-            public=asked.post,
-        )
+        board = read_standings(session, rep, asked, now, public=asked.post)
     if asked.post:
         post_to_channel(client, board)
     text = f"Posted to <#{board.channel_id}>." if asked.post else None
