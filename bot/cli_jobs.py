@@ -17,7 +17,7 @@ from bot.slack.clients import WorkspaceClients
 from bot.slack.home_refresh import refresh_homes
 from bot.slack.notifier import SlackNotifier
 from bot.slack.runtime import Runtime
-from metrics import jobs, outbox
+from metrics import jobs, outbox_review
 from metrics.dispatch import Dispatcher
 
 JOB_CHOICES = (*jobs.JOB_NAMES, "homes")
@@ -101,7 +101,7 @@ def list_jobs(runtime: Runtime, clients: WorkspaceClients, out: TextIO) -> int:
 def show_failures(sessions: sessionmaker[Session], limit: int, out: TextIO) -> int:
     """`tally jobs failures`."""
     with sessions.begin() as session:
-        failed = outbox.failures(session, limit)
+        failed = outbox_review.failures(session, limit)
     if not failed:
         print("no failed deliveries", file=out)
     for item in failed:
@@ -113,7 +113,7 @@ def show_failures(sessions: sessionmaker[Session], limit: int, out: TextIO) -> i
 def retry_failed(sessions: sessionmaker[Session], out: TextIO) -> int:
     """`tally jobs retry-failed`."""
     with sessions.begin() as session:
-        count = outbox.retry_failed(session, datetime.now(UTC))
+        count = outbox_review.retry_failed(session, datetime.now(UTC))
     print(f"queued {count} failed deliveries again", file=out)
     return 0
 
