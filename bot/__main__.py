@@ -198,7 +198,10 @@ def _jobs(args: argparse.Namespace, settings: Settings) -> int:
     if args.jobs_command == "run":
         notifier = compose.scheduler_notifier(settings, runtime, teams_anonymous=args.teams_anonymous)
         sends = notifier if notifier.by_platform else None  # nothing set up: only --plan-only can run
-        return cli_jobs.run_job(args, runtime, compose.workspace_clients(settings, runtime), sends, sys.stdout)
+        try:
+            return cli_jobs.run_job(args, runtime, compose.workspace_clients(settings, runtime), sends, sys.stdout)
+        finally:
+            notifier.close()
     if args.jobs_command == "list":
         return cli_jobs.list_jobs(runtime, compose.any_clients(settings, runtime), sys.stdout)
     if args.jobs_command == "failures":

@@ -37,6 +37,13 @@ class RoutingNotifier:
         """Look through the recipient's platform."""
         return self._notifier(recipient).find_sent(recipient, delivery_id, since)
 
+    def close(self) -> None:
+        """Release what the notifiers hold (the Teams notifier's event loop thread)."""
+        for notifier in self.by_platform.values():
+            close = getattr(notifier, "close", None)
+            if callable(close):
+                close()
+
     def _notifier(self, recipient: Recipient) -> Notifier:
         notifier = self.by_platform.get(recipient.platform)
         if notifier is None:

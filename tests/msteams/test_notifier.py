@@ -6,12 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import sessionmaker
 
+from bot import compose
 from bot.charts import render_png
+from bot.config import ConfigError, Settings
 from bot.msteams.notice_card import MAX_EMBEDDED_BYTES, build_notice_card, teams_markdown
 from bot.msteams.notifier import TeamsNotifier
 from bot.playground.fake_bot_connector import ConnectorFault, FakeBotConnector
+from bot.slack.runtime import Runtime
 from metrics.notify import Action, Chart, DeliveryFailed, Message, Recipient, Section, Series
+from metrics.records import WorkspaceDefaults
 from tests.msteams.outbound import TENANT, card_of, check_card, personal_reference, teams_sender
 
 NUDGE = Message(
@@ -148,3 +153,39 @@ def test_a_missing_or_broken_reference_is_skipped_before_anything_is_sent(
         assert failed.value.gone
     assert notifier.find_sent(to_ana(connector), 9, 0.0) is None  # Teams offers no history to look in
     assert connector.calls() == []
+
+
+@pytest.mark.parametrize(
+    ("env", "anonymous", "platforms"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, False, ["slack"]),
+        ({"MICROSOFT_APP_ID": "app", "MICROSOFT_APP_PASSWORD": "pw", "MICROSOFT_APP_TENANT_ID": "t"}, False, ["teams"]),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, True, ["slack", "teams"]),
+        ({}, False, []),
+    ],
+)
+def test_the_scheduler_sends_to_each_platform_that_is_set_up(
+    env: dict[str, str], anonymous: bool, platforms: list[str]
+) -> None:
+    settings = Settings.from_env(env)
+    runtime = Runtime(sessions=sessionmaker(), defaults=WorkspaceDefaults())
+    notifier = compose.scheduler_notifier(settings, runtime, teams_anonymous=anonymous)
+    try:
+        assert sorted(notifier.by_platform) == platforms
+        if "teams" not in platforms:  # a tenant's delivery waits in `tally jobs failures` for the setting
+            with pytest.raises(DeliveryFailed, match="MICROSOFT_APP_ID") as failed:
+                notifier.send(Recipient("user", "aad-ana", TENANT, platform="teams", reference={}), NUDGE, 1)
+            assert not failed.value.gone
+    finally:
+        notifier.close()
+    if platforms:
+        compose.require_sender(settings, teams_anonymous=anonymous)
+    else:
+        with pytest.raises(ConfigError):
+            compose.require_sender(settings)
+
+
+def test_a_teams_app_id_without_its_password_and_tenant_is_a_configuration_problem() -> None:
+    settings = Settings.from_env({"MICROSOFT_APP_ID": "app"})
+    with pytest.raises(ConfigError, match="MICROSOFT_APP_PASSWORD"):
+        compose.scheduler_notifier(settings, Runtime(sessions=sessionmaker(), defaults=WorkspaceDefaults()))
