@@ -5,7 +5,8 @@ Teams renders Adaptive Cards up to 1.5 on desktop and web. The card carries the 
 with nothing. Buttons are Action.Submit; their `data` is the one shape the inbound side routes on:
 
     {"tally": ACTION, "value": VALUE}                      e.g. {"tally": "quick_log", "value": "dials:10"}
-    {"tally": "open_log_form", "value": "", "msteams": {"type": "task/fetch"}}   opens the logging dialog
+    {"tally": "log-form", "value": "", "msteams": {"type": "task/fetch"}}   opens the log dialog, as the
+                                                           replies' "Log several" button does
 
 Charts: Slack gets a PNG uploaded beside the message; a Teams bot cannot upload a file into a chat, so the PNG
 goes into the card as a data: URI image (Teams counts no base64 image against its message size limit) when it
@@ -31,7 +32,8 @@ MAX_IMAGE_BYTES = 1024 * 1024  # Teams' limit per image
 # images of one card stay under this, and a chart past it goes in as numbers.
 MAX_EMBEDDED_BYTES = 256 * 1024
 TASK_FETCH = {"type": "task/fetch"}  # Teams opens a dialog (task module) for an Action.Submit carrying this
-OPENS_DIALOG = {"open_log_form"}
+# Actions that open a dialog, and the `tally` value the inbound side knows that dialog by.
+DIALOGS = {"open_log_form": "log-form"}
 _SLACK_BOLD = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
 
 Element = dict[str, Any]
@@ -73,8 +75,8 @@ def build_notice_card(notice: Message, render: ChartRenderer | None = None) -> d
 
 def action_data(action: Action) -> dict[str, Any]:
     """What Teams sends back when the button is pressed (the activity's `value`)."""
-    data: dict[str, Any] = {"tally": action.action, "value": action.value}
-    if action.action in OPENS_DIALOG:
+    data: dict[str, Any] = {"tally": DIALOGS.get(action.action, action.action), "value": action.value}
+    if action.action in DIALOGS:
         data["msteams"] = dict(TASK_FETCH)
     return data
 

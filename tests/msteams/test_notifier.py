@@ -77,7 +77,7 @@ def test_a_nudge_lands_in_the_chat_as_a_1_5_card_with_its_text_buttons_and_deliv
     assert [(a["title"], a["data"]) for a in card["actions"]] == [
         ("+10 dials", {"tally": "quick_log", "value": "dials:10"}),
         ("+1 meeting", {"tally": "quick_log", "value": "meetings:1"}),
-        ("Log…", {"tally": "open_log_form", "value": "", "msteams": {"type": "task/fetch"}}),
+        ("Log…", {"tally": "log-form", "value": "", "msteams": {"type": "task/fetch"}}),
     ]
 
 

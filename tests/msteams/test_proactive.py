@@ -97,7 +97,7 @@ def test_a_morning_of_nudges_reaches_each_rep_at_their_own_8_30_once_across_two_
     for activity in connector.sent():
         card = card_of(activity)
         assert card["body"][0]["style"] == "heading" and activity["summary"] == card["fallbackText"]
-        assert [a["data"]["tally"] for a in card["actions"]] == ["quick_log", "quick_log", "open_log_form"]
+        assert [a["data"]["tally"] for a in card["actions"]] == ["quick_log", "quick_log", "log-form"]
     ids = sorted(activity["channelData"]["tally"]["deliveryId"] for activity in connector.sent())
     assert ids == sorted(d.id for d in rows(sessions).values() if d.status == "sent") and len(ids) == 3
 
