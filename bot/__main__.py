@@ -23,7 +23,6 @@ from bot import cli_data, cli_db, cli_export, cli_jobs, compose
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 from bot.scheduler import build_scheduler
-from bot.slack.notifier import SlackNotifier
 from metrics import db
 
 logger = logging.getLogger("tally")
@@ -109,7 +108,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         logger.info("--no-scheduler: this process runs no scheduled jobs")
     else:
         clients = compose.any_clients(settings, runtime)
-        build_scheduler(runtime, SlackNotifier(clients), clients).start()
+        build_scheduler(runtime, compose.scheduler_notifier(settings, runtime), clients).start()
     logger.info("connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
     return 0
@@ -215,15 +214,22 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _scheduler(args: argparse.Namespace, settings: Settings) -> int:
-    compose.require_slack(settings, serving=False)
+    compose.require_sender(settings, teams_anonymous=args.teams_anonymous)
     runtime = compose.runtime(settings)
-    return cli_jobs.run_scheduler(runtime, compose.any_clients(settings, runtime), args.dispatch_every, sys.stdout)
+    notifier = compose.scheduler_notifier(settings, runtime, teams_anonymous=args.teams_anonymous)
+    clients = compose.any_clients(settings, runtime)
+    return cli_jobs.run_scheduler(runtime, clients, notifier, args.dispatch_every, sys.stdout)
 
 
 def _jobs(args: argparse.Namespace, settings: Settings) -> int:
     runtime = compose.runtime(settings)
     if args.jobs_command == "run":
-        return cli_jobs.run_job(args, runtime, compose.workspace_clients(settings, runtime), sys.stdout)
+        notifier = compose.scheduler_notifier(settings, runtime, teams_anonymous=args.teams_anonymous)
+        sends = notifier if notifier.by_platform else None  # nothing set up: only --plan-only can run
+        try:
+            return cli_jobs.run_job(args, runtime, compose.workspace_clients(settings, runtime), sends, sys.stdout)
+        finally:
+            notifier.close()
     if args.jobs_command == "list":
         return cli_jobs.list_jobs(runtime, compose.any_clients(settings, runtime), sys.stdout)
     if args.jobs_command == "failures":

@@ -12,15 +12,17 @@ from typing import TextIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.notifiers import RoutingNotifier
 from bot.scheduler import Schedule, build_scheduler, job_table, next_runs, owner_name
 from bot.slack.clients import WorkspaceClients
 from bot.slack.home_refresh import refresh_homes
-from bot.slack.notifier import SlackNotifier
 from bot.slack.runtime import Runtime
-from metrics import jobs, outbox
+from metrics import jobs, outbox_review
 from metrics.dispatch import Dispatcher
+from metrics.notify import Notifier
 
 JOB_CHOICES = (*jobs.JOB_NAMES, "homes")
+TEAMS_ANONYMOUS_HELP = "send to Teams without credentials (local development only: a fake or the Agents Playground)"
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +31,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     scheduler.add_argument(
         "--dispatch-every", type=int, default=10, metavar="SECONDS", help="how often to send what is due (default 10)"
     )
+    scheduler.add_argument("--teams-anonymous", action="store_true", help=TEAMS_ANONYMOUS_HELP)
     jobs_parser = commands.add_parser("jobs", help="run or inspect the scheduled jobs")
     actions = jobs_parser.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
     run = actions.add_parser("run", help="run one job once, as if at --now (default: now)")
@@ -49,8 +52,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="SECONDS",
         help="how long a claimed delivery is this process's (default 300)",
     )
+    run.add_argument("--teams-anonymous", action="store_true", help=TEAMS_ANONYMOUS_HELP)
     actions.add_parser("list", help="each job and when it runs next")
-    failures = actions.add_parser("failures", help="deliveries that gave up, newest first")
+    failures = actions.add_parser("failures", help="deliveries that gave up, and those skipped with a reason")
     failures.add_argument("--limit", type=int, default=50)
     actions.add_parser("retry-failed", help="queue every failed delivery again")
 
@@ -62,24 +66,30 @@ def _instant(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def run_job(args: argparse.Namespace, runtime: Runtime, clients: WorkspaceClients | None, out: TextIO) -> int:
-    """`tally jobs run NAME`."""
+def run_job(
+    args: argparse.Namespace,
+    runtime: Runtime,
+    clients: WorkspaceClients | None,
+    notifier: Notifier | None,
+    out: TextIO,
+) -> int:
+    """`tally jobs run NAME`: `clients` for Slack's Home tabs, `notifier` (None: no platform set up) to send."""
     now = args.now or datetime.now(UTC)
     if args.name == "homes":
         if clients is None:
             raise SystemExit("tally: `jobs run homes` needs SLACK_BOT_TOKEN (or OAuth settings)")
         print(f"homes: refreshed {refresh_homes(runtime, clients, now)} Home tabs", file=out)
         return 0
-    if clients is None and not args.plan_only:
-        raise SystemExit("tally: sending needs SLACK_BOT_TOKEN or OAuth settings (or use --plan-only)")
+    if notifier is None and not args.plan_only:
+        raise SystemExit("tally: sending needs SLACK_BOT_TOKEN, OAuth settings or MICROSOFT_APP_* (or --plan-only)")
     report = jobs.run(args.name, runtime.sessions, None, now)
     if args.name != "dispatch":
         print(f"{args.name}: planned {report.planned.planned}, already planned {report.planned.already}", file=out)
-    if args.plan_only or clients is None:
+    if args.plan_only or notifier is None:
         return 0
     clock: Callable[[], datetime] = (lambda: now) if args.now else (lambda: datetime.now(UTC))
     dispatcher = Dispatcher(
-        runtime.sessions, SlackNotifier(clients), clock=clock, owner=owner_name(), lease=timedelta(seconds=args.lease)
+        runtime.sessions, notifier, clock=clock, owner=owner_name(), lease=timedelta(seconds=args.lease)
     )
     sent = dispatcher.run(wait=timedelta(seconds=args.wait))
     print(
@@ -92,36 +102,49 @@ def run_job(args: argparse.Namespace, runtime: Runtime, clients: WorkspaceClient
 
 def list_jobs(runtime: Runtime, clients: WorkspaceClients, out: TextIO) -> int:
     """`tally jobs list`."""
-    table = job_table(runtime, SlackNotifier(clients), clients)
+    table = job_table(runtime, RoutingNotifier({}), clients)  # listing only: nothing is sent
     for job_id, when in next_runs(table, datetime.now(UTC)).items():
         print(f"{job_id:<10} {table[job_id][0]}  next {when:%Y-%m-%d %H:%M:%S %Z}", file=out)
     return 0
 
 
 def show_failures(sessions: sessionmaker[Session], limit: int, out: TextIO) -> int:
-    """`tally jobs failures`."""
+    """`tally jobs failures`: deliveries that gave up (`retry-failed` queues them again), then those skipped with
+    a reason, such as a Teams user Tally cannot reach yet (never retried: the next message goes out once the
+    reason is gone)."""
     with sessions.begin() as session:
-        failed = outbox.failures(session, limit)
+        failed = outbox_review.failures(session, limit)
+        skipped = outbox_review.skipped(session, limit)
     if not failed:
         print("no failed deliveries", file=out)
     for item in failed:
-        when = f"{item.finished_at:%Y-%m-%d %H:%M} UTC" if item.finished_at else "?"
-        print(f"#{item.id} {when} {item.workspace} {item.kind} {item.key}: {item.error}", file=out)
+        print(_line(item), file=out)
+    if skipped:
+        print(f"skipped, not sent and not retried (latest {len(skipped)}):", file=out)
+    for item in skipped:
+        print(f"  {_line(item)}", file=out)
     return 0
+
+
+def _line(item: outbox_review.FailedDelivery) -> str:
+    when = f"{item.finished_at:%Y-%m-%d %H:%M} UTC" if item.finished_at else "?"
+    return f"#{item.id} {when} {item.workspace} {item.kind} {item.key}: {item.error}"
 
 
 def retry_failed(sessions: sessionmaker[Session], out: TextIO) -> int:
     """`tally jobs retry-failed`."""
     with sessions.begin() as session:
-        count = outbox.retry_failed(session, datetime.now(UTC))
+        count = outbox_review.retry_failed(session, datetime.now(UTC))
     print(f"queued {count} failed deliveries again", file=out)
     return 0
 
 
-def run_scheduler(runtime: Runtime, clients: WorkspaceClients, dispatch_every: int, out: TextIO) -> int:
+def run_scheduler(
+    runtime: Runtime, clients: WorkspaceClients, notifier: Notifier, dispatch_every: int, out: TextIO
+) -> int:
     """`tally scheduler`: run every job on its schedule until SIGTERM or SIGINT."""
     schedule = Schedule(dispatch_seconds=f"*/{max(1, dispatch_every)}")
-    scheduler = build_scheduler(runtime, SlackNotifier(clients), clients, schedule)
+    scheduler = build_scheduler(runtime, notifier, clients, schedule)
     stopped = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:

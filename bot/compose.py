@@ -13,11 +13,42 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import ConfigError, Settings
+from bot.notifiers import RoutingNotifier
 from bot.slack.clients import OneToken, WorkspaceClients, notifier_client
 from bot.slack.installations import EncryptedInstallationStore
+from bot.slack.notifier import SlackNotifier
 from bot.slack.oauth import OAuthApp, installation_store, installed_clients, oauth_settings
 from bot.slack.runtime import Runtime
 from metrics import db
+from metrics.notify import Notifier
+
+
+def require_sender(settings: Settings, *, teams_anonymous: bool = False) -> None:
+    """Raise ConfigError unless scheduled messages can go somewhere: Slack, or Teams (registered or anonymous)."""
+    if teams_anonymous or settings.teams_app_id:
+        return
+    require_slack(settings, serving=False)
+
+
+def scheduler_notifier(settings: Settings, runtime: Runtime, *, teams_anonymous: bool = False) -> RoutingNotifier:
+    """The notifier scheduled messages go out through: Slack's when Slack is configured, Teams' when MICROSOFT_APP_*
+    is set (or `teams_anonymous`, for local development against a fake or the Agents Playground), each delivery
+    routed by its workspace's platform.
+
+    Raises:
+        ConfigError: MICROSOFT_APP_ID is set but its password or tenant is not.
+    """
+    by_platform: dict[str, Notifier] = {}
+    clients = workspace_clients(settings, runtime)
+    if clients is not None:
+        by_platform["slack"] = SlackNotifier(clients)
+    if teams_anonymous or settings.teams_app_id:
+        # Imported only here: the Agents SDK and aiohttp are no weight for a Slack-only process.
+        from bot.msteams.auth import teams_auth
+        from bot.msteams.notifier import TeamsNotifier
+
+        by_platform["teams"] = TeamsNotifier(teams_auth(settings, anonymous=teams_anonymous))
+    return RoutingNotifier(by_platform)
 
 
 def require_slack(settings: Settings, *, serving: bool, http: bool = False) -> None:

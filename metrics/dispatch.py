@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from metrics import outbox
 from metrics.notify import DeliveryFailed, Message, Notifier, Recipient, Sent
 from metrics.outbox import Claimed, Outcome, Status
+from metrics.records import Platform
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,6 +35,11 @@ Clock = Callable[[], datetime]
 RATE_LIMIT_PATIENCE = timedelta(minutes=2)
 SERIAL_AFTER_429 = 1.0  # seconds after a rate limit's hold during which a workspace's calls go one at a time
 LEASE_MARGIN = 0.2  # stop sending a batch when this share of its lease is left: a send in flight must finish first
+# Teams lets a bot message someone only in a conversation that person (or a channel's member) started with it:
+# until Tally holds its conversation reference, there is nothing to send to. Not retried: the next message
+# planned for them goes out once they have written to Tally.
+NOT_REACHABLE_PERSON = "not reachable in Teams yet: they have not messaged Tally (one message to Tally is enough)"
+NOT_REACHABLE_CHANNEL = "not reachable in Teams yet: Tally does not know the team's channel (tell Tally in it)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +210,12 @@ class Dispatcher:
         reason = _pointless(item, self.clock())
         if reason:
             return Outcome(item.id, Status.SKIPPED, item.attempts, error=reason)
-        recipient = (
-            Recipient("channel", item.channel_id, item.workspace_external_id)
-            if item.channel_id
-            else Recipient("user", item.user_id or "", item.workspace_external_id)
+        recipient = Recipient(
+            "channel" if item.channel_id else "user",
+            item.channel_id or item.user_id or "",
+            item.workspace_external_id,
+            platform=item.platform,
+            reference=item.reference,
         )
         try:
             sent = self._look_then_send(item, recipient, gate)
@@ -249,6 +257,8 @@ def _pointless(item: Claimed, now: datetime) -> str | None:
         return "the person is deactivated"
     if item.channel_id is None and not item.user_id:
         return "no one to send it to"
+    if item.platform == Platform.TEAMS and item.reference is None:
+        return NOT_REACHABLE_CHANNEL if item.channel_id else NOT_REACHABLE_PERSON
     if item.expires_at is not None and now > item.expires_at:
         return f"too late: it was worth sending until {item.expires_at:%Y-%m-%d %H:%M} UTC"
     return None

@@ -100,12 +100,17 @@ class Message:
 class Recipient:
     """Where a message goes: a person (`user`, their chat user id) or a channel (`channel`, its id).
 
-    `workspace` is the platform's id of the workspace (Slack's team id), whose credentials send it.
+    `workspace` is the platform's id of the workspace (Slack's team id, a Teams tenant id), whose credentials send
+    it. `platform` names the chat platform ("slack", "teams"), so one dispatcher can serve several. `reference`
+    is what a platform that cannot address people by id alone needs to reach them (Teams' conversation
+    reference, stored on first contact): opaque here, None where the platform needs none or has none yet.
     """
 
     kind: str
     address: str
     workspace: str = ""
+    platform: str = "slack"
+    reference: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

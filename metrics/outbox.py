@@ -18,7 +18,7 @@ from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from metrics.models import ChatIdentity, Delivery, Rep, Workspace
+from metrics.models import ChatIdentity, Delivery, Rep, Team, Workspace
 from metrics.notify import Message
 
 
@@ -62,6 +62,10 @@ class Claimed:
     previous_claim: datetime | None  # the first attempt began then: look for its message (from then) before resending
     workspace_gone: bool
     rep_gone: bool
+    platform: str = "slack"  # the workspace's chat platform: which notifier sends it
+    # What the platform needs to reach the recipient besides its id (Teams: the person's or the team channel's
+    # conversation reference); None if it needs none or Tally has none yet.
+    reference: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +80,6 @@ class Outcome:
     message_id: str | None = None
     error: str | None = None
     workspace_gone: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class FailedDelivery:
-    """A delivery that gave up, for `tally jobs failures`."""
-
-    id: int
-    workspace: str
-    kind: str
-    key: str
-    attempts: int
-    error: str
-    finished_at: datetime | None
 
 
 @dataclass
@@ -143,7 +134,16 @@ def claim(session: Session, *, owner: str, now: datetime, lease: timedelta, limi
         and_(Delivery.status == Status.SENDING.value, Delivery.lease_until < now),
     )
     query = (
-        select(Delivery, Workspace.external_id, Workspace.uninstalled_at, Rep.active, ChatIdentity.external_user_id)
+        select(
+            Delivery,
+            Workspace.external_id,
+            Workspace.uninstalled_at,
+            Rep.active,
+            ChatIdentity.external_user_id,
+            Workspace.platform,
+            ChatIdentity.conversation_ref,
+            _channel_reference(),
+        )
         .join(Workspace, Workspace.id == Delivery.workspace_id)
         .outerjoin(Rep, Rep.id == Delivery.rep_id)
         .outerjoin(
@@ -185,9 +185,28 @@ def claim(session: Session, *, owner: str, now: datetime, lease: timedelta, limi
             previous_claim=delivery.claimed_at if delivery.attempts or delivery.status == Status.SENDING else None,
             workspace_gone=uninstalled_at is not None,
             rep_gone=delivery.rep_id is not None and not active,
+            platform=platform,
+            reference=channel_ref if delivery.channel_id else person_ref,
         )
-        for delivery, external_id, uninstalled_at, active, user_id in rows
+        for delivery, external_id, uninstalled_at, active, user_id, platform, person_ref, channel_ref in rows
     ]
+
+
+def _channel_reference() -> Any:
+    """The conversation reference of the team whose channel a post goes to (a scalar subquery, so a channel
+    two teams share still yields one row per delivery)."""
+    return (
+        select(Team.channel_ref)
+        .where(
+            Team.workspace_id == Delivery.workspace_id,
+            Team.channel_id == Delivery.channel_id,
+            Team.channel_ref.is_not(None),
+        )
+        .order_by(Team.id)
+        .limit(1)
+        .correlate(Delivery)
+        .scalar_subquery()
+    )
 
 
 def record(session: Session, outcomes: Sequence[Outcome], *, owner: str, now: datetime) -> None:
@@ -242,29 +261,3 @@ def next_due(session: Session) -> datetime | None:
     return session.scalar(
         select(func.min(func.coalesce(Delivery.lease_until, Delivery.next_attempt_at))).where(pending)
     )
-
-
-def failures(session: Session, limit: int = 50) -> list[FailedDelivery]:
-    """The latest deliveries that gave up, newest first."""
-    rows = session.execute(
-        select(Delivery, Workspace.external_id)
-        .join(Workspace, Workspace.id == Delivery.workspace_id)
-        .where(Delivery.status == Status.FAILED.value)
-        .order_by(Delivery.finished_at.desc(), Delivery.id.desc())
-        .limit(limit)
-    )
-    return [
-        FailedDelivery(d.id, workspace, d.kind, d.dedupe_key, d.attempts, d.last_error or "", d.finished_at)
-        for d, workspace in rows
-    ]
-
-
-def retry_failed(session: Session, now: datetime) -> int:
-    """Put every failed delivery back in the queue (after the cause is fixed). Returns how many."""
-    result = session.execute(
-        update(Delivery)
-        .where(Delivery.status == Status.FAILED.value)
-        .values(status=Status.PENDING.value, attempts=0, next_attempt_at=now, finished_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)

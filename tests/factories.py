@@ -39,11 +39,12 @@ def make_rep(
     team: str = "T0TEST",
     now: datetime = T0,
     defaults: WorkspaceDefaults | None = None,
+    platform: Platform = Platform.SLACK,
 ) -> RepContext:
     with sessions.begin() as session:
         return identity.register_rep(
             session,
-            platform=Platform.SLACK,
+            platform=platform,
             workspace_external_id=team,
             user_external_id=user,
             display_name=name,
@@ -70,15 +71,18 @@ def log(
         )
 
 
-def make_office(sessions: sessionmaker[Session], team: str = "T0TEST") -> dict[str, RepContext]:
-    """Ann (admin); Dee manages East (Bob, Cy); Eve manages West (Fay). User ids are "U" + the name upper-cased."""
+def make_office(
+    sessions: sessionmaker[Session], team: str = "T0TEST", platform: Platform = Platform.SLACK
+) -> dict[str, RepContext]:
+    """Ann (admin); Dee manages East (Bob, Cy); Eve manages West (Fay). User ids are "U" + the name upper-cased;
+    on Teams, `team` is the tenant id and the user ids stand in for AAD object ids."""
     people = {
-        name: make_rep(sessions, user=f"U{name.upper()}", name=name, team=team)
+        name: make_rep(sessions, user=f"U{name.upper()}", name=name, team=team, platform=platform)
         for name in ("Ann", "Dee", "Bob", "Cy", "Eve", "Fay")
     }
     with sessions.begin() as session:
         admin.setup(session, asker=people["Ann"], platform_admin=False, now=T0)
-    ann = make_rep(sessions, user="UANN", name="Ann", team=team)
+    ann = make_rep(sessions, user="UANN", name="Ann", team=team, platform=platform)
     with sessions.begin() as session:
         for name, manager, members in (("East", "Dee", ("Bob", "Cy")), ("West", "Eve", ("Fay",))):
             teams.create_team(session, asker=ann, name=name, channel_id=f"C{name.upper()}", now=T0)
@@ -86,7 +90,9 @@ def make_office(sessions: sessionmaker[Session], team: str = "T0TEST") -> dict[s
             teams.add_to_team(session, asker=ann, rep_ids=ids, team_name=name, now=T0)
             admin.set_role(session, asker=ann, rep_id=people[manager].rep_id, role=Role.MANAGER, team_name=name, now=T0)
         session.execute(update(Workspace).values(backdate_days=400))  # history tests log months back
-    return {name: make_rep(sessions, user=f"U{name.upper()}", name=name, team=team) for name in people}
+    return {
+        name: make_rep(sessions, user=f"U{name.upper()}", name=name, team=team, platform=platform) for name in people
+    }
 
 
 def entry_count(sessions: sessionmaker[Session]) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import threading
 import time
 from collections import deque
@@ -40,11 +41,16 @@ class ConnectorCall:
 
 @dataclass(frozen=True, slots=True)
 class ConnectorFault:
-    """A failure to answer the next matching call with: `status` (429, 403, 502…) and an optional Retry-After."""
+    """A failure to answer the next matching call with: `status` (429, 403, 502…) and an optional Retry-After.
+
+    `delay` holds the answer back that many seconds (a slow service: the caller's timeout fires first). A 2xx
+    `status` with a delay is a slow success: the message lands, late.
+    """
 
     status: int
     retry_after: float | None = None
     message: str = "fault injected by the fake Bot Connector"
+    delay: float = 0.0
 
 
 @dataclass
@@ -141,6 +147,11 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.state = state
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet when the caller hung up first (it timed out waiting for a delayed answer); loud otherwise."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -195,6 +206,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
             state.arrived.notify_all()
         headers = {"Retry-After": f"{fault.retry_after:g}"} if fault and fault.retry_after is not None else {}
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
         self._answer(status, answer, headers)
 
     @staticmethod
@@ -202,7 +215,7 @@ class _Handler(BaseHTTPRequestHandler):
         method: str, parts: list[str], body: dict[str, Any], fault: ConnectorFault | None, state: _State
     ) -> tuple[int, dict[str, Any], str]:
         conversation = parts[2] if len(parts) > 2 else ""
-        if fault is not None:
+        if fault is not None and fault.status >= 300:
             return fault.status, {"error": {"code": str(fault.status), "message": fault.message}}, conversation
         state.next_id += 1
         if len(parts) == 2:  # POST /v3/conversations: a new 1:1 chat

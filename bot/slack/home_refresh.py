@@ -20,7 +20,12 @@ WORKDAY_START = time(7, 0)
 def refresh_homes(runtime: Runtime, clients: WorkspaceClients, now: datetime) -> int:
     """Republish the Home tab of everyone in their working hours on a working day. Returns how many."""
     with runtime.sessions.begin() as session:
-        people = [p for p in everyone(session, now) if _at_work(p, now) and p.user_id]
+        # Only Slack has a Home tab: a Teams tenant's people are left alone.
+        people = [
+            p
+            for p in everyone(session, now)
+            if p.workspace.platform == Platform.SLACK and _at_work(p, now) and p.user_id
+        ]
     count = 0
     for person in people:
         with runtime.sessions.begin() as session:

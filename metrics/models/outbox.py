@@ -32,7 +32,8 @@ class Delivery(Base):
     kind: Mapped[str] = mapped_column(String(24))
     dedupe_key: Mapped[str] = mapped_column(String(200))
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"))  # a DM's recipient
-    channel_id: Mapped[str | None] = mapped_column(String(64))  # a post's channel; a DM's, once opened
+    # A post's channel; a DM's, once opened. 255: Teams' conversation ids run past 100 characters.
+    channel_id: Mapped[str | None] = mapped_column(String(255))
     payload: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
@@ -42,7 +43,7 @@ class Delivery(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]  # when the first attempt began: where a look for a lost send starts
-    message_id: Mapped[str | None] = mapped_column(String(64))  # Slack's ts
+    message_id: Mapped[str | None] = mapped_column(String(255))  # Slack's ts, a Teams activity id
     last_error: Mapped[str | None] = mapped_column(String(400))
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]

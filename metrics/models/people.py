@@ -43,7 +43,9 @@ class Team(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
-    channel_id: Mapped[str | None] = mapped_column(String(64))
+    channel_id: Mapped[str | None] = mapped_column(String(255))  # a Slack channel id, a Teams channel's conversation id
+    # Teams only: the channel's conversation reference (Teams posts to a channel only through one).
+    channel_ref: Mapped[dict[str, Any] | None] = mapped_column()
     manager_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id", use_alter=True))
     created_at: Mapped[datetime]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from metrics.errors import UsageError
@@ -130,3 +131,55 @@ def team_for(session: Session, asker: RepContext, team_name: str | None) -> Team
     if len(candidates) != 1:
         raise UsageError("Which team? e.g. `/tally team add @bob @carol to Inside Sales`.")
     return session.get_one(Team, next(iter(candidates)))
+
+
+def set_channel(
+    session: Session,
+    *,
+    asker: RepContext,
+    team_name: str | None,
+    channel_id: str,
+    reference: dict[str, Any] | None,
+    now: datetime,
+) -> Team:
+    """Make `channel_id` the channel a team's standings, celebrations and digests post to.
+
+    Args:
+        session: an open transaction.
+        asker: who asked (an admin, or the team's manager).
+        team_name: the team (None: the one team the asker manages, or the workspace's only team).
+        channel_id: the platform's id of the channel.
+        reference: what the platform needs to post there unprompted (Teams' conversation reference, opaque
+            here); None where the id is enough (Slack).
+        now: the instant, for the audit log.
+
+    Raises:
+        UsageError: no such team, or no way to tell which. NotAllowed: the asker does not manage the team.
+    """
+    team = team_for(session, asker, team_name)
+    access.require_manage_team(session, asker, team.id)
+    team.channel_id = channel_id[:255]
+    team.channel_ref = reference
+    audit.record(
+        session,
+        workspace_id=asker.workspace_id,
+        actor_rep_id=asker.rep_id,
+        action="team",
+        summary=f"{team.name} now posts to its channel {channel_id[:120]}",
+        now=now,
+    )
+    return team
+
+
+def refresh_channel_reference(
+    session: Session, *, workspace_id: int, channel_id: str, reference: dict[str, Any]
+) -> int:
+    """Keep the stored reference of every team posting to `channel_id` current (Teams may move a conversation
+    to another service URL); called whenever Tally hears from that channel. Returns how many teams it updated."""
+    result = session.execute(
+        update(Team)
+        .where(Team.workspace_id == workspace_id, Team.channel_id == channel_id, Team.channel_ref.is_not(None))
+        .values(channel_ref=reference)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.__main__ import main
 from bot.playground.fake_slack import FakeSlack
 from bot.slack.notifier import METADATA_EVENT, SlackNotifier, notifier_client
-from metrics import outbox
+from metrics import outbox, outbox_review
 from metrics.dispatch import Dispatcher, RetryPolicy
 from metrics.models import Delivery, Rep, Workspace
 from metrics.notify import Message, Recipient, Sent
@@ -271,7 +271,7 @@ def test_a_delivery_that_keeps_failing_gives_up_and_is_listed(
     assert len(fake_slack.calls("conversations.history")) == 2
 
     with sessions.begin() as session:
-        failed = outbox.failures(session)
+        failed = outbox_review.failures(session)
     assert [(f.id, f.kind, f.key, f.attempts, f.workspace) for f in failed] == [
         (delivery_id, "nudge", f"nudge:{failing.rep_id}:2026-12-01", 3, fake_slack.team_id)
     ]
@@ -287,7 +287,7 @@ def test_a_delivery_that_keeps_failing_gives_up_and_is_listed(
 
     # Once the cause is gone, the same delivery goes out when queued again — once.
     with sessions.begin() as session:
-        assert outbox.retry_failed(session, utc_now()) == 1
+        assert outbox_review.retry_failed(session, utc_now()) == 1
     assert dispatcher(sessions, fake_slack, policy).run().sent == 1
     assert posted_ids(fake_slack) == {delivery_id: 1}
 
@@ -327,7 +327,7 @@ def test_pointless_deliveries_are_skipped_with_a_reason_and_never_posted(
     assert [call.params.get("channel") for call in fake_slack.calls("chat.postMessage")] == [kept.user_id]
     assert posted_ids(fake_slack) == {ids[kept.user_id]: 1}
     with sessions.begin() as session:
-        assert outbox.failures(session) == []
+        assert outbox_review.failures(session) == []
 
 
 class ShiftedClock:
