@@ -156,7 +156,7 @@ def _run_teams(args: argparse.Namespace, settings: Settings) -> int:
         logger.warning("--anonymous: Teams requests are not authenticated; never expose this port to a network")
     sessions = _sessions(settings.database_url)
     runtime = TeamsRuntime(sessions=sessions, defaults=settings.workspace_defaults)
-    scheduler = None if args.no_scheduler else _start_scheduler_process()
+    scheduler = None if args.no_scheduler else _start_scheduler_process(teams_anonymous=args.anonymous)
     port = 3978 if args.port is None else args.port
     try:
         serve(runtime, auth, host=args.host, port=port, out=sys.stdout)
@@ -180,10 +180,11 @@ def _prometheus_multiprocess_dir(settings: Settings) -> str:
     return chosen
 
 
-def _start_scheduler_process() -> subprocess.Popen[bytes]:
+def _start_scheduler_process(*, teams_anonymous: bool = False) -> subprocess.Popen[bytes]:
     # Gunicorn forks workers; a scheduler thread in any one of them would die or be doubled with it.
     logger.info("starting the scheduler as a child process (run `tally scheduler` yourself with --no-scheduler)")
-    return subprocess.Popen([sys.executable, "-m", "bot", "scheduler"])
+    anonymous = ["--teams-anonymous"] if teams_anonymous else []  # it sends to Teams the way the server accepts
+    return subprocess.Popen([sys.executable, "-m", "bot", "scheduler", *anonymous])
 
 
 def _playground(args: argparse.Namespace, settings: Settings) -> int:

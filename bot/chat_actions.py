@@ -3,14 +3,15 @@ result for the front end to word (Slack's Block Kit or Teams' Adaptive Cards).""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from bot.grammar import LogCommand, OpenLogForm, UndoLast
 from bot.standings_grammar import StandingsRequest
 from metrics.deal_records import DealReceipt, DealRequest
-from metrics.records import LogReceipt, Platform, RepContext, UndoReceipt
+from metrics.errors import UsageError
+from metrics.records import LogItem, LogReceipt, LogRequest, Platform, RepContext, UndoReceipt
 from metrics.score_records import Standings
 from metrics.services import deals, ledger, standings, undo
 
@@ -40,3 +41,15 @@ def read_standings(
         team_name=asked.team_name,
         public=public,
     )
+
+
+def quick_log_request(value: str, today: date) -> LogRequest:
+    """What a nudge's one-tap button logs: its `metric:quantity` value (e.g. "dials:10"), for today.
+
+    Raises:
+        UsageError: the value names no whole quantity.
+    """
+    metric, _, quantity = value.partition(":")
+    if not metric or not quantity.isdigit():
+        raise UsageError("That button has nothing to log; try `/log 10 dials`.")  # Teams drops the slash
+    return LogRequest(items=(LogItem(metric, int(quantity)),), day=today)

@@ -39,7 +39,9 @@ LEASE_MARGIN = 0.2  # stop sending a batch when this share of its lease is left:
 # until Tally holds its conversation reference, there is nothing to send to. Not retried: the next message
 # planned for them goes out once they have written to Tally.
 NOT_REACHABLE_PERSON = "not reachable in Teams yet: they have not messaged Tally (one message to Tally is enough)"
-NOT_REACHABLE_CHANNEL = "not reachable in Teams yet: Tally does not know the team's channel (tell Tally in it)"
+NOT_REACHABLE_CHANNEL = (
+    "not reachable in Teams yet: Tally does not know the team's channel (a manager says `@Tally team channel` in it)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from bot.msteams import handlers, manage
-from bot.msteams.cards.replies import UNDO, Reply, build_error_reply, build_failure_reply, build_help_reply
+from bot.msteams.cards.replies import QUICK_LOG, UNDO, Reply, build_error_reply, build_failure_reply, build_help_reply
+from bot.msteams.channels import heard_from_channel
 from bot.msteams.people import acting_rep
 from bot.msteams.runtime import TeamsRuntime
 from bot.msteams.turns import Turn
@@ -28,6 +30,7 @@ COMMANDS: dict[str, Handler] = {
     "kpis": handlers.handle_kpis,
     "target": manage.handle_target,
     "plan": manage.handle_plan,
+    "team": manage.handle_team,
 }
 
 
@@ -36,8 +39,9 @@ def answer(runtime: TeamsRuntime, turn: Turn) -> Reply:
     try:
         now = runtime.clock()
         rep = acting_rep(runtime, turn, now)
-        if turn.value is not None and turn.value.get("tally") == UNDO:
-            return handlers.handle_undo_button(runtime, rep, str(turn.value.get("batch", "")), now)
+        _keep_channel_current(runtime, turn, rep)
+        if turn.value is not None:
+            return _pressed(runtime, turn, rep, turn.value, now)
         word, _, rest = turn.text.lstrip("/").partition(" ")
         handler = COMMANDS.get(word.lower())
         if handler is None:
@@ -48,3 +52,19 @@ def answer(runtime: TeamsRuntime, turn: Turn) -> Reply:
     except Exception:
         logger.exception("a Teams command failed")
         return build_failure_reply()
+
+
+def _pressed(runtime: TeamsRuntime, turn: Turn, rep: RepContext, value: dict[str, Any], now: datetime) -> Reply:
+    """A card button: Undo under a log, or a nudge's one-tap log (bot/msteams/notice_card.py's data shape)."""
+    if value.get("tally") == UNDO:
+        return handlers.handle_undo_button(runtime, rep, str(value.get("batch", "")), now)
+    if value.get("tally") == QUICK_LOG:
+        return handlers.handle_quick_log(runtime, turn, rep, str(value.get("value", "")), now)
+    return build_help_reply(rep.metrics)
+
+
+def _keep_channel_current(runtime: TeamsRuntime, turn: Turn, rep: RepContext) -> None:
+    """A message from a channel refreshes the reference of any team posting there (Teams may move a tenant)."""
+    if turn.channel is not None:
+        with runtime.sessions.begin() as session:
+            heard_from_channel(session, workspace_id=rep.workspace_id, reference=turn.channel)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from bot.chat_actions import carry_out_log, read_standings
+from bot.chat_actions import carry_out_log, quick_log_request, read_standings
 from bot.grammar import LogCommand, OpenLogForm, parse_log_command
 from bot.kpis_grammar import parse_kpis
 from bot.msteams.cards.kit import card, task_button, text
@@ -25,7 +25,7 @@ from bot.standings_grammar import parse_standings
 from metrics.deal_records import DealReceipt
 from metrics.errors import NotAllowed
 from metrics.records import RepContext, Role, UndoReceipt
-from metrics.services import kpi_cards, scorecards, undo
+from metrics.services import kpi_cards, ledger, scorecards, undo
 
 SCORECARD_USAGE = "Try `scorecard`, `scorecard month`, `scorecard today` or (managers) `scorecard @bob quarter`."
 
@@ -49,6 +49,16 @@ def _carry_out(runtime: TeamsRuntime, parsed: LogCommand, rep: RepContext, key: 
     if isinstance(done, DealReceipt):
         return build_deal_logged_reply(done, rep.today(now))
     return build_logged_reply(done, rep.today(now))
+
+
+def handle_quick_log(runtime: TeamsRuntime, turn: Turn, rep: RepContext, value: str, now: datetime) -> Reply:
+    """A nudge's one-tap button (`+10 dials`): log its `metric:quantity` for today; a redelivered press counts once."""
+    request = quick_log_request(value, rep.today(now))
+    with runtime.sessions.begin() as session:
+        receipt = ledger.log_activity(
+            session, rep=rep, request=request, source=runtime.source, now=now, idempotency_key=turn.key
+        )
+    return build_logged_reply(receipt, rep.today(now))
 
 
 def handle_undo_button(runtime: TeamsRuntime, rep: RepContext, batch_id: str, now: datetime) -> Reply:

@@ -13,12 +13,14 @@ from bot.msteams.cards.plans import (
     build_target_set_reply,
 )
 from bot.msteams.cards.replies import Reply, build_done_reply
+from bot.msteams.channels import use_this_channel
 from bot.msteams.people import mentioned_rep, named_rep_id
 from bot.msteams.runtime import TeamsRuntime
 from bot.msteams.turns import Turn
 from bot.plan_grammar import ApplyPlan, parse_plan
 from bot.target_grammar import parse_target
 from bot.target_use import TargetList, carry_out_target
+from metrics.errors import UsageError
 from metrics.records import RepContext
 from metrics.services import planning
 from metrics.services.targets import TargetView
@@ -37,6 +39,20 @@ def handle_target(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str
     if isinstance(result, str):
         return build_done_reply(result)
     return build_suggestion_reply(result)
+
+
+TEAM_USAGE = "In the team's channel, mention Tally: `team channel` (or `team channel NAME` if you manage several)."
+
+
+def handle_team(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:
+    """team channel [NAME], said in a channel: the team's standings posts, celebrations and digests go there."""
+    first, _, name = words.partition(" ")
+    if first.lower() != "channel":
+        raise UsageError("I know one team command here.", usage=TEAM_USAGE)
+    with runtime.sessions.begin() as session:
+        named = name.strip() or None
+        team_name = use_this_channel(session, asker=rep, team_name=named, reference=turn.channel or {}, now=now).name
+    return build_done_reply(f"This is now {team_name}'s channel: standings posts and celebrations come here.", "📣")
 
 
 def handle_plan(runtime: TeamsRuntime, turn: Turn, rep: RepContext, words: str, now: datetime) -> Reply:

@@ -44,6 +44,7 @@ class Turn:
         value: what a card's Submit button sent, if this turn is a button press.
         key: a stable key for this activity (redelivered copies share it), for the ledger's idempotency.
         reference: the 1:1 conversation's reference to store (None outside a 1:1 chat).
+        channel: the reference of the channel conversation the message came from (None outside a channel).
         mentions: the other people mentioned.
     """
 
@@ -57,6 +58,7 @@ class Turn:
     key: str
     reference: dict[str, Any] | None
     mentions: tuple[Mention, ...] = field(default=())
+    channel: dict[str, Any] | None = None
 
 
 def read_turn(activity: Activity) -> Turn:
@@ -76,7 +78,12 @@ def read_turn(activity: Activity) -> Turn:
         key=_key(activity),
         reference=stored_reference(activity) if personal else None,
         mentions=_mentions(activity),
+        channel=stored_reference(activity) if _in_channel(activity) else None,
     )
+
+
+def _in_channel(activity: Activity) -> bool:
+    return activity.conversation is not None and activity.conversation.conversation_type == "channel"
 
 
 def stored_reference(activity: Activity) -> dict[str, Any]:

@@ -15,6 +15,7 @@ SOMETHING_WENT_WRONG = "Something went wrong on my side and nothing was saved. P
 _SLASH_COMMAND = re.compile(r"(?<![\w/:.])/(?=(?:log|scorecard|standings|target|plan|funnel|kpis|tally)\b)")
 LOG_SEVERAL = "Log several…"
 UNDO = "undo"  # the `tally` value in an Undo button's data
+QUICK_LOG = "quick_log"  # a nudge's one-tap button: {"tally": "quick_log", "value": "dials:10"} (notice_card.py)
 LOG_FORM = "log-form"  # the `tally` value in a Log several button's data
 
 COMMANDS = (

@@ -7,12 +7,11 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.chat_actions import quick_log_request
 from bot.slack.blocks.ledger import build_logged_message
 from bot.slack.home import publish_home
 from bot.slack.people import acting_rep
 from bot.slack.runtime import Runtime
-from metrics.errors import UsageError
-from metrics.records import LogItem, LogRequest
 from metrics.services import ledger
 
 
@@ -29,10 +28,7 @@ def handle_quick_log(
     ack()
     now = runtime.clock()
     rep = acting_rep(runtime, client, context, now)
-    metric, _, quantity = str(action.get("value", "")).partition(":")
-    if not quantity.isdigit():
-        raise UsageError("That button has nothing to log; try `/log 10 dials`.")
-    request = LogRequest(items=(LogItem(metric, int(quantity)),), day=rep.today(now))
+    request = quick_log_request(str(action.get("value", "")), rep.today(now))
     with runtime.sessions.begin() as session:
         receipt = ledger.log_activity(
             session, rep=rep, request=request, source=runtime.source, now=now, idempotency_key=body.get("trigger_id")
