@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli_data, cli_db, cli_export, cli_jobs, compose
+from bot import cli_data, cli_db, cli_export, cli_jobs, cli_teams, compose
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 from bot.scheduler import build_scheduler
@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_export.add_commands(commands, _sessions)
     commands.choices["scheduler"].set_defaults(handler=_scheduler)
     commands.choices["jobs"].set_defaults(handler=_jobs)
+    cli_teams.add_commands(commands)
     return parser
 
 
