@@ -89,6 +89,8 @@ class TeamsPlayground:
             return []
         if line.lower() in ("help", "?"):
             return TEAMS_HELP.splitlines()
+        if line.lower().startswith("run "):
+            return ["Scheduled jobs don't run in the Teams playground yet; try them in `tally playground`."]
         match = _LINE.match(line)
         if match is None:
             return ["Start with a user, e.g. `@alice log 12 dials` (type `help` for more)."]

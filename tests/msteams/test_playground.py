@@ -214,6 +214,7 @@ def test_a_channel_line_mentions_tally_in_the_teams_channel(playground: TeamsPla
         ("log 12 dials", "Start with a user"),
         ("@alice submit dials", "alice has no dialog open."),
         ("help", "Press a button on a card"),
+        ("run nudges at 2026-12-01T08:30-05:00", "don't run in the Teams playground yet"),
     ],
 )
 def test_lines_the_playground_cannot_send_get_a_hint(playground: TeamsPlayground, line: str, expected: str) -> None:
