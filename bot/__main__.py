@@ -16,14 +16,18 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli_data, cli_db, cli_export, cli_jobs, compose
+from bot import cli_data, cli_db, cli_export, cli_jobs, cli_teams, compose
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 from bot.scheduler import build_scheduler
 from metrics import db
+
+if TYPE_CHECKING:
+    from bot.playground.repl import LinePlayer
 
 logger = logging.getLogger("tally")
 
@@ -64,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--script", type=Path, help="play the lines of FILE and print the transcript")
     play.add_argument("--demo", action="store_true", help="play the built-in demo and exit")
     play.add_argument("--db", type=Path, help="keep the playground's data in this SQLite file (default: temporary)")
+    play.add_argument("--teams", action="store_true", help="a pretend Microsoft Teams instead of Slack")
     play.set_defaults(handler=_playground)
 
     database = commands.add_parser("db", help="manage the database schema")
@@ -85,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_export.add_commands(commands, _sessions)
     commands.choices["scheduler"].set_defaults(handler=_scheduler)
     commands.choices["jobs"].set_defaults(handler=_jobs)
+    cli_teams.add_commands(commands)
     return parser
 
 
@@ -188,19 +194,40 @@ def _start_scheduler_process(*, teams_anonymous: bool = False) -> subprocess.Pop
 
 
 def _playground(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.playground.repl import DEMO, interact, play_script
-    from bot.playground.session import Playground
+    from bot.playground import repl
+    from bot.playground.session import HELP, Playground
 
     with tempfile.TemporaryDirectory(prefix="tally-playground-") as scratch:
-        path = args.db or Path(scratch) / "playground.db"
-        with Playground(sessions=_sessions(f"sqlite:///{path}"), defaults=settings.workspace_defaults) as playground:
-            if args.script is not None:
-                play_script(playground, args.script.read_text(encoding="utf-8").splitlines(), sys.stdout)
-            elif args.demo or not sys.stdin.isatty():
-                play_script(playground, DEMO.splitlines(), sys.stdout)
-            else:
-                interact(playground, sys.stdin, sys.stdout)
+        sessions = _sessions(f"sqlite:///{args.db or Path(scratch) / 'playground.db'}")
+        if args.teams:
+            return _teams_playground(args, sessions, settings)
+        with Playground(sessions=sessions, defaults=settings.workspace_defaults) as playground:
+            _play(args, playground, repl.DEMO, repl.INTRO, HELP)
     return 0
+
+
+def _teams_playground(args: argparse.Namespace, sessions: sessionmaker[Session], settings: Settings) -> int:
+    from functools import partial
+
+    from bot.playground import teams_endpoint, teams_session
+    from bot.playground.session import KNOWN_PEOPLE
+
+    endpoint = partial(teams_endpoint.tally_teams_endpoint, sessions, settings.workspace_defaults)
+    playground = teams_session.TeamsPlayground(endpoint, KNOWN_PEOPLE, settings.workspace_defaults.timezone)
+    with playground:
+        _play(args, playground, teams_session.TEAMS_DEMO, teams_session.TEAMS_INTRO, teams_session.TEAMS_HELP)
+    return 0
+
+
+def _play(args: argparse.Namespace, playground: LinePlayer, demo: str, intro: str, help_text: str) -> None:
+    from bot.playground.repl import interact, play_script
+
+    if args.script is not None:
+        play_script(playground, args.script.read_text(encoding="utf-8").splitlines(), sys.stdout)
+    elif args.demo or not sys.stdin.isatty():
+        play_script(playground, demo.splitlines(), sys.stdout)
+    else:
+        interact(playground, sys.stdin, sys.stdout, intro=intro, help_text=help_text)
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:

@@ -48,9 +48,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may see the developer's Slack tokens or database (Bolt reads SLACK_* on its own)."""
+    """No test may see the developer's Slack or Teams credentials or database (Bolt reads SLACK_* on its own)."""
     for name in list(os.environ):
-        if name.startswith(("SLACK_", "TALLY_")) and name not in (POSTGRES_URL_ENV, REQUIRE_POSTGRES_ENV):
+        private = name.startswith(("SLACK_", "TALLY_", "MICROSOFT_APP_"))
+        if private and name not in (POSTGRES_URL_ENV, REQUIRE_POSTGRES_ENV):
             monkeypatch.delenv(name)
     monkeypatch.delenv("DATABASE_URL", raising=False)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from bot.playground.session import HELP, Playground
+from bot.playground.session import HELP
+
+INTRO = "Tally playground: the real app, a pretend Slack. Type `help`, or `quit` to leave."
 
 DEMO = """\
 # Alice (New York) and Bob (London) log their morning.
@@ -24,7 +26,13 @@ DEMO = """\
 """
 
 
-def play_script(playground: Playground, lines: Iterable[str], out: TextIO) -> None:
+class LinePlayer(Protocol):
+    """A playground of either front end: plays one typed line and returns what to print."""
+
+    def run_line(self, line: str) -> list[str]: ...
+
+
+def play_script(playground: LinePlayer, lines: Iterable[str], out: TextIO) -> None:
     """Play each line, echoing it (comments included) before its output."""
     for raw in lines:
         line = raw.rstrip("\n")
@@ -36,10 +44,10 @@ def play_script(playground: Playground, lines: Iterable[str], out: TextIO) -> No
         out.flush()
 
 
-def interact(playground: Playground, stdin: TextIO, out: TextIO) -> None:
+def interact(playground: LinePlayer, stdin: TextIO, out: TextIO, *, intro: str = INTRO, help_text: str = HELP) -> None:
     """A prompt: read a line, play it, until `quit` or end of input."""
-    print("Tally playground: the real app, a pretend Slack. Type `help`, or `quit` to leave.", file=out)
-    print(HELP, file=out)
+    print(intro, file=out)
+    print(help_text, file=out)
     while True:
         print("tally> ", end="", file=out, flush=True)
         line = stdin.readline()
