@@ -213,8 +213,7 @@ def _teams_playground(args: argparse.Namespace, sessions: sessionmaker[Session],
     from bot.playground.session import KNOWN_PEOPLE
 
     endpoint = partial(teams_endpoint.tally_teams_endpoint, sessions, settings.workspace_defaults)
-    playground = teams_session.TeamsPlayground(endpoint, KNOWN_PEOPLE, settings.workspace_defaults.timezone)
-    with playground:
+    with teams_session.TeamsPlayground(endpoint, KNOWN_PEOPLE, settings.workspace_defaults.timezone) as playground:
         _play(args, playground, teams_session.TEAMS_DEMO, teams_session.TEAMS_INTRO, teams_session.TEAMS_HELP)
     return 0
 
