@@ -193,3 +193,12 @@ def test_plan_reads_the_month_and_the_last_half_year(
     # 30 May – 26 November: won b3, b11, b13 (15,000), lost b4; b12 closes after today.
     assert (plan.deal_size.value, plan.deal_size.observations) == (D(5_000), 3)
     assert (plan.win_rate.value, plan.win_rate.observations) == (D(3) / D(4), 4)
+
+
+def test_an_open_deal_with_a_close_date_counts_once(
+    sessions: sessionmaker[Session], office: dict[str, RepContext]
+) -> None:
+    """Reopened with its old close date kept: found both as open and as closed in the window, counted once."""
+    with sessions.begin() as session:
+        session.execute(update(Deal).where(Deal.external_id == "b4").values(stage="open"))
+    assert brief(card(sessions, office["Bob"], Audience.ME)) == (3, 0, 4, D(16_400), D(7_200))
