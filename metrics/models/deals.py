@@ -41,7 +41,10 @@ class Deal(Base):
         UniqueConstraint("workspace_id", "external_id"),
         CheckConstraint("stage IN ('open', 'won', 'lost')", name="stage"),
         Index("ix_deal_closed", "workspace_id", "closed_on"),
-        Index("ix_deal_owner_stage", "workspace_id", "owner_rep_id", "stage"),
+        # A screen's deals by rep: those closed since its window began, those open (by stage), and the
+        # contracts still running (won, by end date), each one index range however long the history is.
+        Index("ix_deal_owner_closed", "workspace_id", "owner_rep_id", "closed_on"),
+        Index("ix_deal_owner_stage_ends", "workspace_id", "owner_rep_id", "stage", "contract_ends_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -92,7 +92,7 @@ def counts_by_rep(
     counts: dict[int, dict[str, int]] = {}
     for (rep_id, metric_id), quantity in team_queries.window_quantities(session, workspace_id, ids, period).items():
         counts.setdefault(rep_id, {})[keys[metric_id]] = quantity
-    deals = report_queries.deal_totals(session, workspace_id, period, GroupBy.REP, as_of)
+    deals = report_queries.deal_totals(session, workspace_id, period, GroupBy.REP, as_of, rep_ids=ids)
     for group, totals in deals.items():
         if group.rep_id in ids:
             counts.setdefault(group.rep_id, {}).update(won=totals.won, closed=totals.won + totals.lost)
