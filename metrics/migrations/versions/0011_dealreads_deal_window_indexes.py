@@ -4,7 +4,7 @@
 same number of indexes plus one.
 
 Revision ID: 0010_dealreads
-Revises: 0009
+Revises: 0010_teams_channel_ref
 Create Date: 2026-11-27
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0010_dealreads"
-down_revision: str | Sequence[str] | None = "0009"
+down_revision: str | Sequence[str] | None = "0010_teams_channel_ref"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
