@@ -227,3 +227,39 @@ def numbers(blocks: object) -> list[str]:
         texts.append(text.get("text", "") if isinstance(text, dict) else text or "")
         texts.extend(e.get("text", "") for e in block.get("elements", []) if block.get("type") == "context")
     return re.findall(r"\d+(?:[.,]\d+)?", " ".join(texts))
+
+
+def test_a_won_deal_is_celebrated_with_the_same_words_and_numbers_in_a_slack_channel_and_a_teams_channel(
+    sessions: sessionmaker[Session], fake_slack: FakeSlack, teams: tuple[FakeBotConnector, TeamsNotifier]
+) -> None:
+    connector, teams_notifier = teams
+    in_teams = teams_office(sessions, connector)
+    in_slack = make_office(sessions, team=fake_slack.team_id)
+    with sessions.begin() as session:
+        channels.use_this_channel(
+            session,
+            asker=in_teams["Dee"],
+            team_name=None,
+            reference=thread_reference(connector, EAST),
+            now=MONDAY_0831_NY,
+        )
+    won = DealRequest(DealAction.WON, "Initech", date(2026, 11, 30), Decimal("12500.50"))
+    for office, platform in ((in_teams, Platform.TEAMS), (in_slack, Platform.SLACK)):
+        with sessions.begin() as session:
+            deals.log_deal(session, rep=office["Bob"], request=won, source=platform, now=MONDAY_0831_NY)
+    notifier = RoutingNotifier(
+        {
+            "slack": SlackNotifier(notifier_client(fake_slack.bot_token, fake_slack.base_url, timeout=5)),
+            "teams": teams_notifier,
+        }
+    )
+
+    report = jobs.run("dispatch", sessions, notifier, MONDAY_0831_NY)
+
+    assert report.dispatched is not None and report.dispatched.sent == 2
+    [slack_post] = [c.params for c in fake_slack.calls("chat.postMessage")]
+    [teams_post] = connector.sent()
+    assert (slack_post["channel"], teams_post["conversation"]["id"]) == ("CEAST", EAST)
+    assert teams_post["summary"] == slack_post["text"].replace("*", "**")
+    assert numbers(slack_post["blocks"]) == numbers(card_of(teams_post)["body"])
+    assert "12,500" in teams_post["summary"] or "12500" in teams_post["summary"]
