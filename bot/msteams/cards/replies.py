@@ -31,6 +31,7 @@ COMMANDS = (
     ("target @bob 50 dials daily", "set a target (managers); me 60 dials daily for your own goal; list, clear"),
     ("plan $5M year", "work back from revenue to deals, meetings and dials per rep per day; then plan apply"),
     ("kpis last quarter", "the eight sales KPIs for you; add team, everyone or a period (2026-Q3, all)"),
+    ("team channel", "in a team's channel (managers): standings posts and celebrations come here"),
     ("help", "this list"),
 )
 
