@@ -1,10 +1,11 @@
 """Helpers for the outbound Teams tests: a notifier against the fake Bot Connector, conversation references like
 the ones the inbound side stores, and a checker of cards against Adaptive Cards 1.5 and Teams' limits.
 
-The checker is private to these tests until the inbound side's `bot/msteams/cards/kit.py` has one to share. It
-encodes the Adaptive Card 1.5 schema's rules for what Tally's notice cards use (element and action types,
-required properties, enumerated values, no unknown properties) and Teams' limits: the message size (40 KB
-in UTF-16, base64 images not counted), images of at most 1024 × 1024 pixels and 1 MB, and six actions.
+The checker runs the structural check every Teams card gets (`bot/msteams/cards/kit.check_card`: card type and
+version, the 1.5 element and action set, inputs with ids, the size budget), then the stricter rules of the
+Adaptive Card 1.5 schema for the few elements notice cards use (required properties, enumerated values, no
+unknown properties) and Teams' limits: the message size (40 KB in UTF-16, base64 images not counted), images of
+at most 1024 × 1024 pixels and 1 MB, and six actions.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.msteams.auth import teams_auth
+from bot.msteams.cards import kit
 from bot.msteams.notifier import TeamsNotifier
 from bot.playground.fake_bot_connector import FakeBotConnector
 
@@ -108,7 +110,7 @@ def check_activity(activity: dict[str, Any]) -> None:
 
 def check_card(card: dict[str, Any]) -> None:
     """Adaptive Cards 1.5 rules for the elements and actions Tally's cards use."""
-    assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
+    assert kit.check_card(card) == []
     assert set(card) <= CARD_KEYS, set(card) - CARD_KEYS
     assert isinstance(card["body"], list) and card["body"]
     for element in card["body"]:
