@@ -12,7 +12,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from metrics import db
 from metrics.models import Base
 from metrics.records import WorkspaceDefaults
 from tests.factories import FakeClock
-from tests.harness import SlackHarness
+from tests.harness import ListenerPool, SlackHarness
 
 POSTGRES_URL_ENV = "TALLY_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "TALLY_REQUIRE_POSTGRES"
@@ -143,7 +142,7 @@ def fake_slack() -> Iterator[FakeSlack]:
 @pytest.fixture
 def slack(sessions: sessionmaker[Session], clock: FakeClock, fake_slack: FakeSlack) -> Iterator[SlackHarness]:
     """The real Bolt app behind the real HTTP server, acking first as in production, against the fake Slack."""
-    executor = ThreadPoolExecutor(max_workers=5)
+    executor = ListenerPool(max_workers=5)
     runtime = Runtime(sessions=sessions, defaults=WorkspaceDefaults(timezone="UTC"), clock=clock)
     app = build_app(
         runtime=runtime,
@@ -160,6 +159,7 @@ def slack(sessions: sessionmaker[Session], clock: FakeClock, fake_slack: FakeSla
         signing_secret="test-signing-secret",
         sessions=sessions,
         clock=clock,
+        listeners=executor,
     )
     yield harness
     server.shutdown()
