@@ -12,7 +12,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from metrics import db
 from metrics.models import Base
 from metrics.records import WorkspaceDefaults
 from tests.factories import FakeClock
-from tests.harness import SlackHarness
+from tests.harness import ListenerPool, SlackHarness
 
 POSTGRES_URL_ENV = "TALLY_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "TALLY_REQUIRE_POSTGRES"
@@ -68,8 +67,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
-    """The PostgreSQL test database, emptied and migrated once per run."""
-    engine = db.make_engine(postgres_url_or_skip())
+    """The PostgreSQL test database, emptied and migrated once per run (per pytest-xdist worker)."""
+    engine = db.make_engine(worker_postgres_url())
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
@@ -86,6 +85,25 @@ def postgres_url_or_skip() -> str:
             pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but {POSTGRES_URL_ENV} is not")
         pytest.skip(f"PostgreSQL runs need {POSTGRES_URL_ENV} (.ci/run starts a server and sets it)")
     return url
+
+
+def worker_postgres_url() -> str:
+    """The test database's URL; under pytest-xdist, that of a database of this worker's own on the same server.
+
+    Each test empties every table of the database it is given, so two workers sharing one would empty each other's.
+    The worker's database is made afresh (a crashed earlier run may have left one behind).
+    """
+    url = postgres_url_or_skip()
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, … (unset without xdist)
+    if not worker:
+        return url
+    name = f"{make_url(url).database}_{worker}"
+    admin = db.make_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 @contextmanager
@@ -144,7 +162,7 @@ def fake_slack() -> Iterator[FakeSlack]:
 @pytest.fixture
 def slack(sessions: sessionmaker[Session], clock: FakeClock, fake_slack: FakeSlack) -> Iterator[SlackHarness]:
     """The real Bolt app behind the real HTTP server, acking first as in production, against the fake Slack."""
-    executor = ThreadPoolExecutor(max_workers=5)
+    executor = ListenerPool(max_workers=5)
     runtime = Runtime(sessions=sessions, defaults=WorkspaceDefaults(timezone="UTC"), clock=clock)
     app = build_app(
         runtime=runtime,
@@ -161,6 +179,7 @@ def slack(sessions: sessionmaker[Session], clock: FakeClock, fake_slack: FakeSla
         signing_secret="test-signing-secret",
         sessions=sessions,
         clock=clock,
+        listeners=executor,
     )
     yield harness
     server.shutdown()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +17,44 @@ from bot.playground.render import render_blocks
 from tests.factories import FakeClock
 
 TEAM = "T0PLAYGRND"
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class ListenerPool(ThreadPoolExecutor):
+    """The test app's listener threads, counting the work submitted and not yet finished.
+
+    Bolt submits a request's lazy listener before it answers the HTTP request, and a listener's Slack calls are
+    synchronous, so once the pool is idle every request sent so far has done all it will ever do. Tests that assert
+    that nothing happened wait for that instead of for a quiet moment (which a slow listener could outlast).
+    """
+
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers)
+        self._pending = 0
+        self._changed = threading.Condition()
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        with self._changed:
+            self._pending += 1
+        try:
+            future = super().submit(fn, *args, **kwargs)
+        except BaseException:
+            self._finished(None)
+            raise
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future: object) -> None:
+        with self._changed:
+            self._pending -= 1
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> None:
+        """Block until no submitted work is queued or running; raise TimeoutError after `timeout` s."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._pending == 0, timeout):
+                raise TimeoutError(f"listeners still busy after {timeout} s: {self._pending} pending")
 
 
 @dataclass(frozen=True)
@@ -51,6 +92,15 @@ class SlackHarness:
     sessions: sessionmaker[Session]
     clock: FakeClock
     team_id: str = TEAM
+    listeners: ListenerPool | None = None
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until the app has finished the work of every request sent so far (see ListenerPool).
+
+        A generous deadline, not a timing assertion: on a quiet machine this returns in milliseconds.
+        """
+        assert self.listeners is not None, "this harness was built without a ListenerPool"
+        self.listeners.wait_idle(timeout)
 
     @property
     def poster(self) -> requests.SignedPoster:

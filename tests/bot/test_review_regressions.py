@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -35,7 +34,7 @@ def test_slack_entities_are_decoded(slack: SlackHarness, alice: str) -> None:
 def test_a_home_tab_that_cannot_be_reached_does_not_spoil_a_log(slack: SlackHarness, alice: str) -> None:
     slack.fake.drop_next("views.publish", times=3)  # the connection fails, then fails again on retry
     assert "Logged 12 dials" in slack.command("/log", "12 dials").text
-    time.sleep(0.5)
+    slack.settle()  # the log's listener (and its Home-tab retries) has finished
     assert len(slack.fake.calls("response_url")) == 1 and entry_count(slack.sessions) == 1
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy.orm import Session, sessionmaker
 
 from metrics.checksums import digest
@@ -32,19 +30,11 @@ def changed_tables(before: State, after: State) -> list[str]:
     return [name for name in after if before.get(name) != after[name]]
 
 
-def settle(slack: SlackHarness, quiet: float = 0.2, timeout: float = 5.0) -> None:
-    """Wait until the fake Slack has had no new call for `quiet` seconds: every listener has finished its work.
+def settle(slack: SlackHarness) -> None:
+    """Wait until the app has finished the work of every request sent so far (SlackHarness.settle).
 
-    A refused request has no reply to wait for, so a test that asserts nothing happened gives a wrongly accepted
-    request time to write and answer first (its response_url call would then show up, and the test fail).
+    A refused request has no reply to wait for, so a test that asserts nothing happened must first let a wrongly
+    accepted request write and answer (its response_url call would then show up, and the test fail). Bolt queues a
+    request's work before it answers it, so "the listener pool is idle" is exactly that moment.
     """
-    deadline = time.monotonic() + timeout
-    seen = len(slack.fake.calls())
-    quiet_since = time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
-        now_seen = len(slack.fake.calls())
-        if now_seen != seen:
-            seen, quiet_since = now_seen, time.monotonic()
-        elif time.monotonic() - quiet_since >= quiet:
-            return
+    slack.settle()

@@ -1,6 +1,6 @@
-"""Issue 8, item 5 (logs): `tally run --http` (gunicorn: the master and its workers) SIGKILLed five times, each at a
-random (seeded) point of a burst of /log requests from 8 clients, and started again on the same database; on
-SQLite and on PostgreSQL, so ten kills in all.
+"""Issue 8, item 5 (logs): `tally run --http` (gunicorn: the master and its workers) SIGKILLed KILLS times (3 in CI, 5
+with TALLY_RELIABILITY_KILLS=5), each at a seeded point of a burst of /log requests from 8 clients — early, in the
+middle and late in the burst — and started again on the same database; on SQLite and on PostgreSQL.
 
 A log is *received* when its request got HTTP 200 and *acknowledged* (confirmed) when Tally told the person
 "✅ Logged" at the request's response_url, which it does only after the write committed. Every confirmed log must
@@ -29,10 +29,10 @@ import pytest
 from bot.playground import slack_requests as requests
 from bot.playground.fake_slack import FakeSlack
 from tests.bot.test_http_server import stored_keys
+from tests.reliability.sizes import KILLS, kill_points
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "crash-secret"
-KILLS = 5  # per backend: 10 SIGKILLs in all, 5 on SQLite and 5 on PostgreSQL
 CLIENTS = 8
 SEED = 5
 
@@ -134,13 +134,14 @@ def test_sigkill_of_the_http_server_during_bursts_of_logs_loses_no_confirmed_log
     for index in range(CLIENTS):
         fake_slack.add_user(f"UCRASH{index:02d}", f"Rep {index}", "Europe/Berlin")
     burst = Burst(fake_slack)
-    for run in range(1, KILLS + 1):
+    # After 1 to 80 more logs received, one point from each slice of that range (sizes.kill_points).
+    for run, after in enumerate(kill_points(rng, KILLS, 1, 80), start=1):
         with tally_http(database_url, fake_slack, tmp_path, run) as (process, url):
-            kill_during_burst(burst, url, process, after=rng.randint(1, 80))
+            kill_during_burst(burst, url, process, after=after)
     time.sleep(0.5)  # a response_url message already on its way lands now
     confirmed_before_restart = burst.confirmed()
     with tally_http(database_url, fake_slack, tmp_path, KILLS + 1) as (process, url):
-        assert burst.log(url, "UCRASH00")  # after five crashes, it serves as before
+        assert burst.log(url, "UCRASH00")  # after the crashes, it serves as before
         fake_slack.wait_for(lambda _calls: len(burst.confirmed()) == len(confirmed_before_restart) + 1, timeout=30)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
