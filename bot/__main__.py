@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--http", action="store_true", help="serve Slack's HTTP requests instead of Socket Mode")
     run.add_argument("--teams", action="store_true", help="serve Microsoft Teams at /api/messages instead of Slack")
     run.add_argument("--anonymous", action="store_true", help="with --teams: accept unsigned requests (local only)")
-    run.add_argument("--host", default="0.0.0.0", help="address to listen on with --http or --teams (default 0.0.0.0)")
+    run.add_argument("--host", help="address to listen on (default 0.0.0.0; 127.0.0.1 with --anonymous)")
     run.add_argument("--port", type=int, help="port to listen on (default 3000 with --http, 3978 with --teams)")
     run.add_argument("--workers", type=int, default=2, help="with --http: worker processes (default 2)")
     run.add_argument("--threads", type=int, default=8, help="with --http: request threads per worker (default 8)")
@@ -80,8 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     database_commands.add_parser("current", help="show the schema revision").set_defaults(handler=_db_current)
     cli_db.add_copy_command(database_commands).set_defaults(handler=_db_copy)
 
-    secret = commands.add_parser("secret-key", help="print a new TALLY_SECRET_KEY (encrypts stored tokens)")
-    secret.set_defaults(handler=_secret_key)
+    commands.add_parser("secret-key", help="print a new TALLY_SECRET_KEY").set_defaults(handler=_secret_key)
 
     cli_data.add_commands(commands)
     commands.choices["import"].set_defaults(handler=_import)
@@ -103,6 +102,8 @@ def _sessions(database_url: str) -> sessionmaker[Session]:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.teams:
         return _run_teams(args, settings)
+    if args.anonymous:
+        raise ConfigError("--anonymous is for --teams (Slack requests are always verified)")
     compose.require_slack(settings, serving=True, http=args.http)
     if args.http:
         return _run_http(args, settings)
@@ -141,7 +142,7 @@ def _run_http(args: argparse.Namespace, settings: Settings) -> int:
     scheduler = None if args.no_scheduler else _start_scheduler_process()
     try:
         port = 3000 if args.port is None else args.port
-        options = serve.ServeOptions(args.host, port, args.workers, args.threads, args.graceful_timeout)
+        options = serve.ServeOptions(args.host or "0.0.0.0", port, args.workers, args.threads, args.graceful_timeout)
         serve.serve(build_worker_app, options, hooks={"child_exit": serve.forget_worker_metrics})
     finally:
         if scheduler is not None:
@@ -151,11 +152,10 @@ def _run_http(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run_teams(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve Teams' activities with aiohttp; the scheduler, unless --no-scheduler, runs as a child process (the
-    same `tally scheduler` as beside `--http`, so one scheduler serves Slack and Teams workspaces alike)."""
+    """Serve Teams with aiohttp; the scheduler (unless --no-scheduler) is the child process `--http` also runs."""
     from bot.msteams.auth import teams_auth
     from bot.msteams.runtime import TeamsRuntime
-    from bot.msteams.server import serve
+    from bot.msteams.server import listen_host, serve
 
     auth = teams_auth(settings, anonymous=args.anonymous)  # ConfigError without MICROSOFT_APP_* unless anonymous
     if args.anonymous:
@@ -165,7 +165,7 @@ def _run_teams(args: argparse.Namespace, settings: Settings) -> int:
     scheduler = None if args.no_scheduler else _start_scheduler_process(teams_anonymous=args.anonymous)
     port = 3978 if args.port is None else args.port
     try:
-        serve(runtime, auth, host=args.host, port=port, out=sys.stdout)
+        serve(runtime, auth, host=listen_host(args.host, anonymous=args.anonymous), port=port, out=sys.stdout)
     finally:
         if scheduler is not None:
             scheduler.terminate()
@@ -187,9 +187,9 @@ def _prometheus_multiprocess_dir(settings: Settings) -> str:
 
 
 def _start_scheduler_process(*, teams_anonymous: bool = False) -> subprocess.Popen[bytes]:
-    # Gunicorn forks workers; a scheduler thread in any one of them would die or be doubled with it.
+    # Gunicorn forks workers: a scheduler thread in any one of them would die or be doubled with it.
     logger.info("starting the scheduler as a child process (run `tally scheduler` yourself with --no-scheduler)")
-    anonymous = ["--teams-anonymous"] if teams_anonymous else []  # it sends to Teams the way the server accepts
+    anonymous = ["--teams-anonymous"] if teams_anonymous else []  # it sends to Teams as the server accepts
     return subprocess.Popen([sys.executable, "-m", "bot", "scheduler", *anonymous])
 
 

@@ -80,7 +80,7 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
 
 def build_teams_app(runtime: TeamsRuntime, auth: TeamsAuth) -> web.Application:
     """The aiohttp application: `POST /api/messages` for Teams, `GET /healthz` for a load balancer."""
-    adapter = CloudAdapter(connection_manager=auth.connections)
+    adapter = CloudAdapter(connection_manager=auth.connections, host_validator=auth.host_validator())
     adapter.on_turn_error = on_turn_error
     agent = TallyAgent(runtime)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from microsoft_agents.authentication.msal import MsalConnectionManager
-from microsoft_agents.hosting.core import AgentAuthConfiguration
+from microsoft_agents.hosting.core import AgentAuthConfiguration, OutboundHostValidator
 from microsoft_agents.hosting.core.authorization import (
     AccessTokenProviderBase,
     AnonymousTokenProvider,
@@ -42,6 +42,17 @@ class TeamsAuth:
     connections: Connections
     app_id: str
     anonymous: bool
+
+    def host_validator(self) -> OutboundHostValidator:
+        """Which service URLs Tally sends to: any in anonymous mode (the fake connector, the Agents Playground on
+        127.0.0.1), only Microsoft's Bot Connector hosts otherwise, so a request naming another serviceUrl can
+        never receive a reply carrying Tally's token."""
+        return OutboundHostValidator(enabled=not self.anonymous)
+
+    def allows_service_url(self, service_url: str) -> bool:
+        """Whether Tally may send to `service_url` (see `host_validator`)."""
+        validator = self.host_validator()
+        return not validator.enabled or validator.is_allowed(service_url)
 
     def proactive_identity(self) -> ClaimsIdentity:
         """The identity a proactive send runs under: the bot's app id, or the anonymous identity."""
@@ -73,6 +84,9 @@ def teams_auth(settings: Settings, *, anonymous: bool) -> TeamsAuth:
         client_id=settings.teams_app_id,
         client_secret=settings.teams_app_password,
         tenant_id=settings.teams_tenant_id,
+        # Off by default in the SDK: then any token for the app id from any issuer passes. On, only the Bot
+        # Framework's issuer (Teams' tokens) and the app's own tenant are accepted.
+        validate_issuer=True,
     )
     if not configuration.CLIENT_ID:  # unreachable after require(); keeps the type checker honest
         raise ConfigError("set MICROSOFT_APP_ID in the environment")

@@ -9,9 +9,10 @@ with nothing. Buttons are Action.Submit; their `data` is the one shape the inbou
                                                            replies' "Log several" button does
 
 Charts: Slack gets a PNG uploaded beside the message; a Teams bot cannot upload a file into a chat, so the PNG
-goes into the card as a data: URI image (Teams counts no base64 image against its message size limit) when it
-is within Teams' image limits (1024 × 1024 pixels, 1 MB); otherwise, or without a renderer, the chart's numbers
-go in as a FactSet, which every client can show and a screen reader can read.
+goes into the card as a data: URI image when it fits the card's share of Teams' message size limit (about 28 KB
+for the whole activity, images included: a 413 would drop the message) and Teams' image limits; otherwise, or
+without a renderer, the chart's numbers go in as a FactSet, which every client can show and a screen reader can
+read. Tally's digest charts are 17–19 KB of base64 each, so in practice Teams gets the numbers.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
 MAX_IMAGE_SIDE = 1024  # pixels: Teams' limit for an image in a card
 MAX_IMAGE_BYTES = 1024 * 1024  # Teams' limit per image
-# Teams leaves base64 images out of its message size limit, but a message is still one HTTP request: the
-# images of one card stay under this, and a chart past it goes in as numbers.
-MAX_EMBEDDED_BYTES = 256 * 1024
+# Base64 images count against Teams' message size limit (~28 KB per activity; over it Teams answers 413 and the
+# message is lost): the images of one card stay under this, and a chart past it goes in as numbers.
+MAX_EMBEDDED_BYTES = 12 * 1024
 TASK_FETCH = {"type": "task/fetch"}  # Teams opens a dialog (task module) for an Action.Submit carrying this
 # Actions that open a dialog, and the `tally` value the inbound side knows that dialog by.
 DIALOGS = {"open_log_form": "log-form"}

@@ -48,7 +48,7 @@ class TeamsNotifier:
         self._auth = auth
         self._timeout = timeout
         self._render = render
-        self._adapter = CloudAdapter(connection_manager=auth.connections)
+        self._adapter = CloudAdapter(connection_manager=auth.connections, host_validator=auth.host_validator())
         self._adapter.on_turn_error = _reraise
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="teams-notifier", daemon=True)
@@ -62,6 +62,8 @@ class TeamsNotifier:
                 anything else as a failure to retry.
         """
         reference = _reference(recipient)
+        if not self._auth.allows_service_url(reference.service_url or ""):
+            raise DeliveryFailed("the stored Teams reference names a service URL that is not Microsoft's", gone=True)
         activity = self.activity(message, delivery_id)
         future = asyncio.run_coroutine_threadsafe(self._send(reference, activity), self._loop)
         try:

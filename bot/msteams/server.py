@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
+from bot.config import ConfigError
 from bot.msteams.app import build_teams_app
 from bot.msteams.auth import TeamsAuth
 from bot.msteams.runtime import TeamsRuntime
@@ -84,3 +85,20 @@ class TeamsServer:
     def _call(self, work: Coroutine[Any, Any, None]) -> None:
         future: Future[None] = asyncio.run_coroutine_threadsafe(work, self._loop)
         future.result(timeout=30)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def listen_host(host: str | None, *, anonymous: bool) -> str:
+    """Where the endpoint listens: `host` (default every address) for a registered bot; this machine only in
+    anonymous mode, where anyone who can reach the endpoint could act as anyone and choose where replies go.
+
+    Raises:
+        ConfigError: anonymous mode asked to listen beyond this machine.
+    """
+    if not anonymous:
+        return host or "0.0.0.0"
+    if (host or LOOPBACK[0]) not in LOOPBACK:
+        raise ConfigError("--anonymous accepts unauthenticated requests, so it listens on 127.0.0.1 only")
+    return host or LOOPBACK[0]

@@ -37,7 +37,15 @@ class TaskAnswer:
 
 
 def answer_task(runtime: TeamsRuntime, turn: Turn, name: str) -> TaskAnswer:
-    """Answer the dialog's fetch or submit."""
+    """Answer the dialog's fetch or submit; anything unexpected is an apology in the dialog, never a bare error."""
+    try:
+        return _answer_task(runtime, turn, name)
+    except Exception:
+        logger.exception("the Teams log dialog failed")
+        return TaskAnswer({"task": {"type": "message", "value": SOMETHING_WENT_WRONG}})
+
+
+def _answer_task(runtime: TeamsRuntime, turn: Turn, name: str) -> TaskAnswer:
     now = runtime.clock()
     try:
         rep = acting_rep(runtime, turn, now)
@@ -56,7 +64,4 @@ def answer_task(runtime: TeamsRuntime, turn: Turn, name: str) -> TaskAnswer:
     except DomainError as error:
         problem = from_core(error.user_message)
         return TaskAnswer(task_continue(build_log_form(rep.metrics, rep.today(now), rep.backdate_days, problem)))
-    except Exception:
-        logger.exception("the Teams log dialog failed")
-        return TaskAnswer({"task": {"type": "message", "value": SOMETHING_WENT_WRONG}})
     return TaskAnswer(None, build_logged_reply(logged, rep.today(now)))

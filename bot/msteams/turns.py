@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,7 +108,7 @@ def _words(activity: Activity) -> str:
     if not activity.text:
         return ""
     text = activity.remove_recipient_mention() or ""
-    # Other mentions become their names' words, then any remaining markup (Teams may send HTML) goes.
+    # Other mentions' <at> tags go (the mentions themselves are read from the entities), then any remaining markup.
     return " ".join(html.unescape(_TAG.sub(" ", _AT.sub(" ", text))).split())
 
 
@@ -123,5 +124,8 @@ def _mentions(activity: Activity) -> tuple[Mention, ...]:
 
 def _key(activity: Activity) -> str:
     conversation = activity.conversation.id if activity.conversation else ""
-    digest = hashlib.sha256(f"{conversation}\n{activity.id or ''}".encode()).hexdigest()[:40]
+    # Without an id (Teams always sends one) nothing can recognise a redelivery: a fresh key, so two such logs
+    # are two logs rather than the second one "Already logged".
+    identity = activity.id or f"no-id:{uuid.uuid4()}"
+    digest = hashlib.sha256(f"{conversation}\n{identity}".encode()).hexdigest()[:40]
     return f"msteams:{digest}"

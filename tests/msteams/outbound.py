@@ -4,7 +4,7 @@ the ones the inbound side stores, and a checker of cards against Adaptive Cards 
 The checker runs the structural check every Teams card gets (`bot/msteams/cards/kit.check_card`: card type and
 version, the 1.5 element and action set, inputs with ids, the size budget), then the stricter rules of the
 Adaptive Card 1.5 schema for the few elements notice cards use (required properties, enumerated values, no
-unknown properties) and Teams' limits: the message size (40 KB in UTF-16, base64 images not counted), images of
+unknown properties) and Teams' limits: the message size (28 KB of JSON, images included), images of
 at most 1024 × 1024 pixels and 1 MB, and six actions.
 """
 
@@ -24,7 +24,7 @@ from bot.msteams.notifier import TeamsNotifier
 from bot.playground.fake_bot_connector import FakeBotConnector
 
 TENANT = "tenant-1"
-MAX_MESSAGE_UTF16_BYTES = 40 * 1024
+MAX_MESSAGE_BYTES = 28_000  # Teams' bot message limit, the whole activity (bot/msteams/cards/kit.MESSAGE_LIMIT)
 MAX_ACTIONS = 6  # Teams' host config shows six actions at most
 COMMON = {"type", "id", "spacing", "separator", "isVisible", "height", "fallback", "requires"}
 ELEMENTS: dict[str, tuple[set[str], set[str]]] = {  # type → (required, allowed) properties
@@ -97,15 +97,11 @@ def card_of(activity: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_activity(activity: dict[str, Any]) -> None:
-    """Teams' size limit (images excluded), then the card."""
-    without_images = json.dumps(activity, ensure_ascii=False)
+    """Teams' size limit (embedded images included), then the card."""
     for card in [a["content"] for a in activity.get("attachments", [])]:
-        for element in card.get("body", []):
-            if element.get("type") == "Image" and element["url"].startswith("data:"):
-                without_images = without_images.replace(element["url"], "")
         check_card(card)
-    size = len(without_images.encode("utf-16-le"))
-    assert size <= MAX_MESSAGE_UTF16_BYTES, f"{size} bytes in UTF-16: over Teams' limit"
+    size = len(json.dumps(activity, ensure_ascii=False).encode())
+    assert size <= MAX_MESSAGE_BYTES, f"{size} bytes: over Teams' limit"
 
 
 def check_card(card: dict[str, Any]) -> None:
