@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.msteams import handlers, manage
+from bot.msteams import admin, handlers, manage
 from bot.msteams.cards.replies import QUICK_LOG, UNDO, Reply, build_error_reply, build_failure_reply, build_help_reply
 from bot.msteams.channels import heard_from_channel
 from bot.msteams.people import acting_rep
@@ -31,6 +31,7 @@ COMMANDS: dict[str, Handler] = {
     "target": manage.handle_target,
     "plan": manage.handle_plan,
     "team": manage.handle_team,
+    "tally": admin.handle_tally,
 }
 
 

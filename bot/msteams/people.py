@@ -34,12 +34,30 @@ def mentioned_rep(runtime: TeamsRuntime, turn: Turn, now: datetime) -> RepContex
     Raises:
         UnknownRep: Teams did not tell Tally who the mentioned person is.
     """
-    if not turn.mentions:
-        return None
-    mention: Mention = turn.mentions[0]
+    return _mentioned(runtime, turn, turn.mentions[0], now) if turn.mentions else None
+
+
+def mentioned_reps(runtime: TeamsRuntime, turn: Turn, now: datetime) -> tuple[RepContext, ...]:
+    """Everyone mentioned besides Tally, in order, newcomers registered by their Entra ID object id.
+
+    Raises:
+        UnknownRep: Teams did not tell Tally who one of them is (then no one is registered).
+    """
+    for mention in turn.mentions:
+        _check(turn, mention)
+    return tuple(_mentioned(runtime, turn, mention, now) for mention in turn.mentions)
+
+
+def _mentioned(runtime: TeamsRuntime, turn: Turn, mention: Mention, now: datetime) -> RepContext:
+    tenant_id = _check(turn, mention)
+    return _meet(runtime, tenant_id, mention, None, now)
+
+
+def _check(turn: Turn, mention: Mention) -> str:
+    """The tenant to register `mention` in, once Teams has said who they are."""
     if not mention.aad_object_id or not turn.tenant_id:
         raise UnknownRep(f"I couldn't tell who {mention.name or 'that'} is in Teams; try mentioning them again.")
-    return _meet(runtime, turn.tenant_id, mention, None, now)
+    return turn.tenant_id
 
 
 def _meet(runtime: TeamsRuntime, tenant_id: str, person: Mention, own: Turn | None, now: datetime) -> RepContext:

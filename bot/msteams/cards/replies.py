@@ -32,6 +32,9 @@ COMMANDS = (
     ("plan $5M year", "work back from revenue to deals, meetings and dials per rep per day; then plan apply"),
     ("kpis last quarter", "the eight sales KPIs for you; add team, everyone or a period (2026-Q3, all)"),
     ("team channel", "in a team's channel (managers): standings posts and celebrations come here"),
+    ("tally setup", "become Tally's admin if it has none yet; then tally team create East"),
+    ("tally team add @ben @cho to East", "put people on a team (admins); tally role @ben manager East; tally teams"),
+    ("tally pto 2026-12-24..2026-12-31", "your PTO; also tally mute 3 days, tally privacy hide, tally me, tally audit"),
     ("help", "this list"),
 )
 
