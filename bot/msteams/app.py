@@ -22,7 +22,7 @@ from microsoft_agents.hosting.core import CardFactory, TurnContext
 from bot.msteams import tasks
 from bot.msteams.auth import TeamsAuth
 from bot.msteams.cards.replies import Reply
-from bot.msteams.commands import answer
+from bot.msteams.commands import answer, welcome
 from bot.msteams.mentions import resolve_mentions
 from bot.msteams.runtime import TeamsRuntime
 from bot.msteams.turns import read_turn
@@ -39,10 +39,14 @@ class TallyAgent:
         self.runtime = runtime
 
     async def on_turn(self, context: TurnContext) -> None:
-        """Answer messages and card buttons, and the log dialog's fetch and submit; ignore the rest."""
+        """Answer messages and card buttons, greet at install, answer the log dialog's fetch and submit."""
         activity = context.activity
         if activity.type == ActivityTypes.message:
             await self._message(context)
+        elif activity.type == ActivityTypes.conversation_update and _tally_was_added(activity):
+            greeting = await asyncio.to_thread(welcome, self.runtime, read_turn(activity))
+            if greeting is not None:
+                await context.send_activity(reply_activity(greeting))
         elif activity.type == ActivityTypes.invoke and activity.name in tasks.TASK_NAMES:
             result = await asyncio.to_thread(tasks.answer_task, self.runtime, read_turn(activity), activity.name)
             if result.reply is not None:
@@ -60,6 +64,12 @@ class TallyAgent:
             await context.update_activity(message)
         else:
             await context.send_activity(message)
+
+
+def _tally_was_added(activity: Activity) -> bool:
+    """A conversationUpdate saying Tally itself joined (the app was installed in this conversation)."""
+    bot = activity.recipient.id if activity.recipient else None
+    return any(member.id == bot for member in activity.members_added or [])
 
 
 def reply_activity(reply: Reply) -> Activity:

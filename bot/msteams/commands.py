@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.msteams import admin, handlers, manage
+from bot.msteams.cards.kit import md
 from bot.msteams.cards.replies import QUICK_LOG, UNDO, Reply, build_error_reply, build_failure_reply, build_help_reply
 from bot.msteams.channels import heard_from_channel
 from bot.msteams.people import acting_rep
@@ -53,6 +54,20 @@ def answer(runtime: TeamsRuntime, turn: Turn) -> Reply:
     except Exception:
         logger.exception("a Teams command failed")
         return build_failure_reply()
+
+
+def welcome(runtime: TeamsRuntime, turn: Turn) -> Reply | None:
+    """Tally was installed in someone's 1:1 chat: meet them (their chat's reference makes them reachable for
+    nudges from today, not from their first message) and say how Tally works. None if it cannot tell who."""
+    if not turn.personal or not turn.tenant_id or not turn.aad_object_id:
+        return None
+    try:
+        rep = acting_rep(runtime, turn, runtime.clock())
+    except Exception:
+        logger.exception("meeting a Teams user at install failed")
+        return None
+    first_name = md(rep.display_name.split(" ")[0])  # a name is text, never markup
+    return build_help_reply(rep.metrics, f"👋 Hi {first_name}, I'm Tally: I keep your team's numbers visible.")
 
 
 def _pressed(runtime: TeamsRuntime, turn: Turn, rep: RepContext, value: dict[str, Any], now: datetime) -> Reply:

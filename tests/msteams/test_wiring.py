@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.msteams.notice_card import build_notice_card
-from metrics.models import Entry, MetricDef, Team
+from metrics.models import ChatIdentity, Entry, MetricDef, Team
 from metrics.notify import Action, Message, Section
 from metrics.records import Platform, RepContext
 from metrics.services import admin, identity
@@ -90,3 +90,26 @@ def test_team_channel_said_in_the_channel_stores_its_reference_for_standings_pos
     assert team.channel_id == CHANNEL
     assert team.channel_ref is not None and team.channel_ref["conversation"]["id"] == CHANNEL
     assert team.channel_ref["serviceUrl"] == teams.connector.service_url
+
+
+def test_installing_tally_in_a_1_on_1_chat_greets_the_person_and_makes_them_reachable_at_once(
+    teams: TeamsHarness, sessions: sessionmaker[Session]
+) -> None:
+    installed = teams.activity("ana") | {
+        "type": "conversationUpdate",
+        "membersAdded": [{"id": "28:tally-bot"}],
+    }
+    someone_else_joined = teams.activity("ben") | {"type": "conversationUpdate", "membersAdded": [{"id": "29:zed"}]}
+
+    status, _ = teams.post(installed)
+    teams.post(someone_else_joined)  # not Tally's install: no greeting, nobody met
+
+    assert status in (200, 202)
+    [greeting] = teams.connector.sent()
+    assert greeting["conversation"]["id"] == "a:1on1-ana"
+    assert card_text(greeting).startswith("👋 Hi Ana, I'm Tally")
+    with sessions() as session:
+        stored = session.scalars(select(ChatIdentity)).all()
+    assert [(identity.external_user_id, bool(identity.conversation_ref)) for identity in stored] == [
+        (PEOPLE["ana"][1], True)  # her nudges can reach her before she has written a word
+    ]

@@ -61,17 +61,19 @@ def plain(words: str) -> str:
     return _SLASH_COMMAND.sub("", words).replace("`", "")
 
 
-def build_help_reply(metrics: tuple[MetricSpec, ...]) -> Reply:
-    """Every command with an example, the metric names Tally understands, and a button to log several."""
+def build_help_reply(metrics: tuple[MetricSpec, ...], greeting: str = "") -> Reply:
+    """Every command with an example, the metric names Tally understands, and a button to log several; with a
+    `greeting` above them, it is the welcome a person gets when they install Tally."""
     names = [(spec.label.capitalize(), ", ".join(spec.aliases)) for spec in loggable(metrics)]
     body = [
+        *([text(greeting)] if greeting else []),
         heading("Tally — commands"),
         text("Write to me here, or mention me in a channel: **@Tally scorecard**."),
         facts([(example, what) for example, what in COMMANDS]),
         text("**Metrics and the words for them**"),
         facts(names),
     ]
-    fallback = "Tally commands: " + "; ".join(example for example, _ in COMMANDS)
+    fallback = (f"{greeting} " if greeting else "") + "Tally commands: " + "; ".join(ex for ex, _ in COMMANDS)
     return Reply(fallback, card(body, fallback=fallback, actions=[task_button(LOG_SEVERAL, {"tally": LOG_FORM})]))
 
 
